@@ -1,0 +1,17 @@
+using System.Buffers;
+
+namespace Grpc.Core.Internal;
+
+/// <summary>A received payload as the transport holds it, without a copy. Reused for every message of a call.</summary>
+internal sealed class SequenceDeserializationContext : DeserializationContext
+{
+    private ReadOnlySequence<byte> _payload;
+
+    public override int PayloadLength => checked((int)_payload.Length);
+
+    public void SetPayload(in ReadOnlySequence<byte> payload) => _payload = payload;
+
+    public void Clear() => _payload = default;
+
+    public override ReadOnlySequence<byte> PayloadAsReadOnlySequence() => _payload;
+}
