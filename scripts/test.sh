@@ -94,7 +94,9 @@ fi
 LINT_FAILED=0
 if [[ -f "$REPO/buf.yaml" ]]; then
     step "buf lint"
-    if ! npx --no-install buf lint; then
+    if npx --no-install buf lint; then
+        echo "buf lint: passed"
+    else
         LINT_FAILED=1
         note "buf lint FAILED (see above)"
     fi
