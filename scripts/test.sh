@@ -5,7 +5,7 @@
 #   N passed, N failed[, N skipped]
 #
 # Exit status: 0 when everything passed; non-zero when a test failed, the test run aborted, the
-# build or the lint failed, or set-up failed.
+# build or the lint failed, or set-up failed. Each failure outside the tests counts as one failed.
 #
 # Environment:
 #   SENTINEL_TEST_PG             use this server (superuser connection string) instead of starting one
@@ -55,10 +55,15 @@ cleanup() {
     fi
 }
 
-# Prints the notes and the summary line (always the last line), then exits with $1.
+# Prints the notes and the summary line (always the last line), then exits with $1. A non-zero
+# exit never shows "0 failed": a failure outside the tests (set-up, lint, build, an aborted run)
+# counts as one.
 finish() {
     local status=$1
     cleanup
+    if ((status != 0 && FAILED == 0)); then
+        FAILED=1
+    fi
     trap - EXIT
     echo
     local line
@@ -98,7 +103,7 @@ if [[ -f "$REPO/buf.yaml" ]]; then
         echo "buf lint: passed"
     else
         LINT_FAILED=1
-        note "buf lint FAILED (see above)"
+        note "buf lint FAILED (see above); counted as 1 failure"
     fi
 else
     echo "test.sh: warning: no buf.yaml at the repository root; skipping buf lint" >&2
@@ -107,7 +112,7 @@ fi
 # 3. Build once.
 step "dotnet build SentinelSync.sln -c Release"
 if ! dotnet build SentinelSync.sln -c Release -nologo -v minimal; then
-    note "BUILD FAILED (see the errors above); no test ran"
+    note "BUILD FAILED (see the errors above); no test ran; counted as 1 failure"
     finish 1
 fi
 
@@ -199,6 +204,9 @@ if ((TEST_RC != 0 && FAILED == 0)); then
     # A crashed or hung test host leaves no failed result behind: the run itself is the failure.
     note "dotnet test exited with $TEST_RC although no test result failed (aborted or crashed test host?); counted as 1 failure"
     FAILED=1
+fi
+if ((LINT_FAILED)); then
+    FAILED=$((FAILED + 1))
 fi
 if ((TRX_FILES == 0)); then
     note "no .trx results in $RESULTS"
