@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 using SentinelSync.Testing.Internal;
 
@@ -23,6 +24,13 @@ public sealed class PostgresCluster : IAsyncDisposable
     public const string EnvironmentVariable = "SENTINEL_TEST_PG";
 
     private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan ProcessExitStopTimeout = TimeSpan.FromSeconds(30);
+
+    // Private clusters not yet disposed. A test process that exits normally without disposing one
+    // (a test that forgot) still stops it at exit; a killed process cannot, and leaves it running.
+    private static readonly ConcurrentDictionary<PostgresCluster, byte> Running = new();
+
+    private static int _processExitHooked;
 
     private readonly string? _temporaryDirectory;
     private int _disposed;
@@ -94,7 +102,9 @@ public sealed class PostgresCluster : IAsyncDisposable
                 Database = "postgres",
                 IncludeErrorDetail = true,
             };
-            return new PostgresCluster(builder.ConnectionString, directory);
+            var started = new PostgresCluster(builder.ConnectionString, directory);
+            RegisterForProcessExit(started);
+            return started;
         }
         catch
         {
@@ -123,6 +133,8 @@ public sealed class PostgresCluster : IAsyncDisposable
             return;
         }
 
+        Running.TryRemove(this, out _);
+
         // Pooled connections to a stopped server are dead; drop them so nothing reuses them.
         if (ConnectionString.Length > 0)
         {
@@ -137,5 +149,30 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
 
         Directory.Delete(_temporaryDirectory, recursive: true);
+    }
+
+    private static void RegisterForProcessExit(PostgresCluster cluster)
+    {
+        if (Interlocked.Exchange(ref _processExitHooked, 1) == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit += StopRunningClusters;
+        }
+
+        Running.TryAdd(cluster, 0);
+    }
+
+    private static void StopRunningClusters(object? sender, EventArgs e)
+    {
+        foreach (var cluster in Running.Keys)
+        {
+            try
+            {
+                cluster.DisposeAsync().AsTask().Wait(ProcessExitStopTimeout);
+            }
+            catch (Exception)
+            {
+                // The process is ending; there is nobody left to tell.
+            }
+        }
     }
 }
