@@ -106,9 +106,17 @@ public sealed class PostgresCluster : IAsyncDisposable
             RegisterForProcessExit(started);
             return started;
         }
-        catch
+        catch (Exception startFailure)
         {
-            await cluster.DisposeAsync();
+            try
+            {
+                await cluster.DisposeAsync();
+            }
+            catch (Exception cleanupFailure)
+            {
+                throw new AggregateException(startFailure, cleanupFailure);
+            }
+
             throw;
         }
     }
