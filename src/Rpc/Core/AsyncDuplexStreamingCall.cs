@@ -1,22 +1,27 @@
+using Grpc.Core.Internal;
+
 namespace Grpc.Core;
 
 /// <summary>A duplex-streaming call in progress.</summary>
 /// <remarks>Dispose cancels the call if it has not completed and releases its resources.</remarks>
 public sealed class AsyncDuplexStreamingCall<TRequest, TResponse> : IDisposable
 {
-    private readonly Func<Status> _getStatus;
-    private readonly Func<Metadata> _getTrailers;
-    private readonly Action _dispose;
+    private readonly AsyncCallState _callState;
 
     /// <summary>Creates a call object from its parts.</summary>
     public AsyncDuplexStreamingCall(IClientStreamWriter<TRequest> requestStream, IAsyncStreamReader<TResponse> responseStream, Task<Metadata> responseHeadersAsync, Func<Status> getStatusFunc, Func<Metadata> getTrailersFunc, Action disposeAction)
     {
         RequestStream = requestStream;
         ResponseStream = responseStream;
-        ResponseHeadersAsync = responseHeadersAsync;
-        _getStatus = getStatusFunc;
-        _getTrailers = getTrailersFunc;
-        _dispose = disposeAction;
+        _callState = new AsyncCallState(responseHeadersAsync, getStatusFunc, getTrailersFunc, disposeAction);
+    }
+
+    /// <summary>Creates a call object whose callbacks take one state object (no closure per call).</summary>
+    public AsyncDuplexStreamingCall(IClientStreamWriter<TRequest> requestStream, IAsyncStreamReader<TResponse> responseStream, Func<object, Task<Metadata>> responseHeadersAsync, Func<object, Status> getStatusFunc, Func<object, Metadata> getTrailersFunc, Action<object> disposeAction, object state)
+    {
+        RequestStream = requestStream;
+        ResponseStream = responseStream;
+        _callState = new AsyncCallState(responseHeadersAsync, getStatusFunc, getTrailersFunc, disposeAction, state);
     }
 
     /// <summary>The requests.</summary>
@@ -26,14 +31,14 @@ public sealed class AsyncDuplexStreamingCall<TRequest, TResponse> : IDisposable
     public IAsyncStreamReader<TResponse> ResponseStream { get; }
 
     /// <summary>The response headers.</summary>
-    public Task<Metadata> ResponseHeadersAsync { get; }
+    public Task<Metadata> ResponseHeadersAsync => _callState.ResponseHeadersAsync();
 
     /// <summary>The status; only after the call completed.</summary>
-    public Status GetStatus() => _getStatus();
+    public Status GetStatus() => _callState.GetStatus();
 
     /// <summary>The trailers; only after the call completed.</summary>
-    public Metadata GetTrailers() => _getTrailers();
+    public Metadata GetTrailers() => _callState.GetTrailers();
 
     /// <inheritdoc />
-    public void Dispose() => _dispose();
+    public void Dispose() => _callState.Dispose();
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Grpc.Core.Internal;
 
 namespace Grpc.Core;
 
@@ -6,25 +7,27 @@ namespace Grpc.Core;
 /// <remarks>Dispose cancels the call if it has not completed and releases its resources.</remarks>
 public sealed class AsyncUnaryCall<TResponse> : IDisposable
 {
-    private readonly Func<Status> _getStatus;
-    private readonly Func<Metadata> _getTrailers;
-    private readonly Action _dispose;
+    private readonly AsyncCallState _callState;
 
     /// <summary>Creates a call object from its parts.</summary>
     public AsyncUnaryCall(Task<TResponse> responseAsync, Task<Metadata> responseHeadersAsync, Func<Status> getStatusFunc, Func<Metadata> getTrailersFunc, Action disposeAction)
     {
         ResponseAsync = responseAsync;
-        ResponseHeadersAsync = responseHeadersAsync;
-        _getStatus = getStatusFunc;
-        _getTrailers = getTrailersFunc;
-        _dispose = disposeAction;
+        _callState = new AsyncCallState(responseHeadersAsync, getStatusFunc, getTrailersFunc, disposeAction);
+    }
+
+    /// <summary>Creates a call object whose callbacks take one state object (no closure per call).</summary>
+    public AsyncUnaryCall(Task<TResponse> responseAsync, Func<object, Task<Metadata>> responseHeadersAsync, Func<object, Status> getStatusFunc, Func<object, Metadata> getTrailersFunc, Action<object> disposeAction, object state)
+    {
+        ResponseAsync = responseAsync;
+        _callState = new AsyncCallState(responseHeadersAsync, getStatusFunc, getTrailersFunc, disposeAction, state);
     }
 
     /// <summary>The response; faults with <see cref="RpcException"/> when the call fails.</summary>
     public Task<TResponse> ResponseAsync { get; }
 
     /// <summary>The response headers.</summary>
-    public Task<Metadata> ResponseHeadersAsync { get; }
+    public Task<Metadata> ResponseHeadersAsync => _callState.ResponseHeadersAsync();
 
     /// <summary>Awaits the response.</summary>
     public TaskAwaiter<TResponse> GetAwaiter() => ResponseAsync.GetAwaiter();
@@ -33,11 +36,11 @@ public sealed class AsyncUnaryCall<TResponse> : IDisposable
     public ConfiguredTaskAwaitable<TResponse> ConfigureAwait(bool continueOnCapturedContext) => ResponseAsync.ConfigureAwait(continueOnCapturedContext);
 
     /// <summary>The status; only after the call completed.</summary>
-    public Status GetStatus() => _getStatus();
+    public Status GetStatus() => _callState.GetStatus();
 
     /// <summary>The trailers; only after the call completed.</summary>
-    public Metadata GetTrailers() => _getTrailers();
+    public Metadata GetTrailers() => _callState.GetTrailers();
 
     /// <inheritdoc />
-    public void Dispose() => _dispose();
+    public void Dispose() => _callState.Dispose();
 }
