@@ -49,13 +49,13 @@ public sealed class GrpcChannelOptions
 
     /// <summary>
     /// How long a connection of the default handler may be quiet before it sends an HTTP/2 PING.
-    /// Default 60 seconds; <see cref="Timeout.InfiniteTimeSpan"/> turns keepalive pings off.
+    /// Default 60 seconds, at least 1 second; <see cref="Timeout.InfiniteTimeSpan"/> turns keepalive pings off.
     /// </summary>
     public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// How long the default handler waits for a PING's acknowledgement before it closes the connection
-    /// and fails its calls with UNAVAILABLE: this is how a dead peer is noticed. Default 30 seconds.
+    /// and fails its calls with UNAVAILABLE: this is how a dead peer is noticed. Default 30 seconds, at least 1 second.
     /// </summary>
     public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

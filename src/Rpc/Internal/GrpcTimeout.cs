@@ -81,7 +81,8 @@ internal static class GrpcTimeout
             }
             else
             {
-                amount = (ticks + ticksPerUnit - 1) / ticksPerUnit;
+                // Round up without computing ticks + ticksPerUnit - 1, which overflows near TimeSpan.MaxValue.
+                amount = (ticks / ticksPerUnit) + (ticks % ticksPerUnit == 0 ? 0 : 1);
             }
 
             if (amount <= MaxValue)

@@ -139,7 +139,7 @@ internal static class GrpcResponse
         {
             if (current is HttpProtocolException protocol)
             {
-                code = MapHttp2ErrorCode(protocol.ErrorCode);
+                code = IsKeepAliveTimeout(protocol) ? StatusCode.Unavailable : MapHttp2ErrorCode(protocol.ErrorCode);
                 break;
             }
 
@@ -151,6 +151,15 @@ internal static class GrpcResponse
 
         return new Status(code, $"{summary} {exception.GetType().Name}: {exception.Message}", exception);
     }
+
+    /// <summary>
+    /// A dead peer noticed by keepalive is a lost transport (UNAVAILABLE, as in the other gRPC
+    /// implementations), but SocketsHttpHandler reports it as a connection PROTOCOL_ERROR, which the
+    /// error table maps to INTERNAL. Only its message tells it from a PROTOCOL_ERROR the server sent;
+    /// ConnectionTests pins that message down.
+    /// </summary>
+    private static bool IsKeepAliveTimeout(HttpProtocolException exception) =>
+        exception.ErrorCode == 0x1 && exception.Message.Contains("ping", StringComparison.OrdinalIgnoreCase);
 
     private static StatusCode MapHttp2ErrorCode(long errorCode) => errorCode switch
     {
