@@ -1,0 +1,11 @@
+namespace SentinelSync.Agent.Collectors;
+
+/// <summary>
+/// One difference between two inventories: a path such as <c>memory.total_bytes</c> or
+/// <c>interfaces[eth0].addresses</c>, and the values before and after (<c>null</c> when the
+/// element was added or removed; whole elements are rendered as JSON).
+/// </summary>
+internal sealed record InventoryChange(string Path, string? OldValue, string? NewValue)
+{
+    public override string ToString() => $"{Path}: {OldValue ?? "(none)"} -> {NewValue ?? "(none)"}";
+}

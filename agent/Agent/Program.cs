@@ -1,0 +1,3 @@
+using SentinelSync.Agent.Commands;
+
+return await AgentCommandLine.Create().Parse(args).InvokeAsync();
