@@ -104,6 +104,12 @@ internal sealed class ClientStreamWriter<TRequest, TResponse> : IClientStreamWri
             }
 
             _completeCalled = true;
+            if (_call.IsCompleted)
+            {
+                // Nothing left to half-close; the call's outcome is reported by its response.
+                return Task.CompletedTask;
+            }
+
             return _writeTask = CompleteCoreAsync();
         }
     }

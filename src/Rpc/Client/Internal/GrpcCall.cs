@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Grpc.Core.Internal;
 using Grpc.Net.Compression;
@@ -314,6 +315,7 @@ internal sealed class GrpcCall<TRequest, TResponse>
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<TResponse> ReadSingleResponseAsync(HttpResponseMessage response)
     {
         var pipe = CreateResponseReader(response);
