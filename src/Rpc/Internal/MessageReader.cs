@@ -35,6 +35,7 @@ internal static class MessageReader
             if (TryReadHeader(buffer, maxMessageSize, out var compressed, out var length) && buffer.Length >= GrpcProtocol.MessageHeaderSize + length)
             {
                 var payload = buffer.Slice(GrpcProtocol.MessageHeaderSize, length);
+                context.PayloadWasCompressed = compressed;
                 try
                 {
                     return (true, Deserialize(payload, compressed, deserializer, context, maxMessageSize, decompressor));

@@ -9,6 +9,9 @@ internal sealed class SequenceDeserializationContext : DeserializationContext
 
     public override int PayloadLength => checked((int)_payload.Length);
 
+    /// <summary>Whether the last message read had the compressed flag set (it is decompressed by then).</summary>
+    public bool PayloadWasCompressed { get; set; }
+
     public void SetPayload(in ReadOnlySequence<byte> payload) => _payload = payload;
 
     public void Clear() => _payload = default;

@@ -1,0 +1,68 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Grpc.AspNetCore.Server.Internal;
+
+/// <summary>
+/// Gets the instance of a service or interceptor for one call: from the request's services when the type
+/// is registered there (the container owns it), otherwise created with <see cref="ActivatorUtilities"/> and
+/// disposed after the call. What to do is decided once, when the service is mapped.
+/// </summary>
+internal sealed class InstanceActivator<T>
+    where T : class
+{
+    private readonly Type _type;
+    private readonly object[] _arguments;
+    private readonly bool _resolve;
+    private readonly ObjectFactory? _factory;
+
+    public InstanceActivator(
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] Type type,
+        IReadOnlyList<object> arguments,
+        IServiceProvider applicationServices)
+    {
+        _type = type;
+        _arguments = [.. arguments];
+
+        // Constructor arguments mean "create it", as in grpc-dotnet; otherwise prefer the container's instance.
+        var isService = applicationServices.GetService<IServiceProviderIsService>();
+        _resolve = _arguments.Length == 0 && isService is not null && isService.IsService(type);
+        if (!_resolve)
+        {
+            _factory = ActivatorUtilities.CreateFactory(type, Array.ConvertAll(_arguments, a => a.GetType()));
+        }
+    }
+
+    /// <summary>The type this activator provides.</summary>
+    public Type Type => _type;
+
+    public ActivatedInstance<T> Create(IServiceProvider requestServices)
+    {
+        if (_resolve)
+        {
+            return new((T)requestServices.GetRequiredService(_type), Created: false);
+        }
+
+        return new((T)_factory!(requestServices, _arguments), Created: true);
+    }
+
+    /// <summary>Disposes an instance this activator created; nothing for the container's instances.</summary>
+    public static ValueTask ReleaseAsync(in ActivatedInstance<T> activated)
+    {
+        if (!activated.Created)
+        {
+            return default;
+        }
+
+        if (activated.Instance is IAsyncDisposable asyncDisposable)
+        {
+            return asyncDisposable.DisposeAsync();
+        }
+
+        (activated.Instance as IDisposable)?.Dispose();
+        return default;
+    }
+
+    /// <summary>Whether releasing instances can ever do work, so callers can skip the async wrapper.</summary>
+    public bool NeedsRelease => !_resolve && (typeof(IDisposable).IsAssignableFrom(_type) || typeof(IAsyncDisposable).IsAssignableFrom(_type));
+}

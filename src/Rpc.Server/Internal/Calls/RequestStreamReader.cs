@@ -1,0 +1,69 @@
+using Grpc.Core;
+
+namespace Grpc.AspNetCore.Server.Internal;
+
+/// <summary>The request stream of a client-streaming or duplex call.</summary>
+internal sealed class RequestStreamReader<TRequest> : IAsyncStreamReader<TRequest>
+    where TRequest : class
+{
+    private static readonly Task<bool> True = Task.FromResult(true);
+    private static readonly Task<bool> False = Task.FromResult(false);
+
+    private readonly ServerCall _call;
+    private readonly Func<DeserializationContext, TRequest> _deserializer;
+    private TRequest? _current;
+    private bool _completed;
+
+    public RequestStreamReader(ServerCall call, Func<DeserializationContext, TRequest> deserializer)
+    {
+        _call = call;
+        _deserializer = deserializer;
+    }
+
+    public TRequest Current => _current ?? throw new InvalidOperationException("No message has been read: call MoveNext first.");
+
+    public Task<bool> MoveNext(CancellationToken cancellationToken)
+    {
+        if (_completed)
+        {
+            return False;
+        }
+
+        // The call's token covers the deadline and a reset; the caller's token is honoured as well.
+        var callToken = _call.CancellationToken;
+        if (cancellationToken.CanBeCanceled && cancellationToken != callToken)
+        {
+            return MoveNextLinkedAsync(callToken, cancellationToken);
+        }
+
+        var read = _call.ReadMessageAsync(_call.HttpContext.Request.BodyReader, _deserializer, _call.TransportToken);
+        if (read.IsCompletedSuccessfully)
+        {
+            return Complete(read.Result);
+        }
+
+        return MoveNextAsync(read);
+    }
+
+    private async Task<bool> MoveNextAsync(ValueTask<(bool Read, TRequest? Message)> read) => Complete(await read.ConfigureAwait(false)).Result;
+
+    private async Task<bool> MoveNextLinkedAsync(CancellationToken callToken, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callToken, cancellationToken);
+        var result = await _call.ReadMessageAsync(_call.HttpContext.Request.BodyReader, _deserializer, linked.Token).ConfigureAwait(false);
+        return Complete(result).Result;
+    }
+
+    private Task<bool> Complete((bool Read, TRequest? Message) result)
+    {
+        if (!result.Read)
+        {
+            _completed = true;
+            _current = null;
+            return False;
+        }
+
+        _current = result.Message;
+        return True;
+    }
+}
