@@ -1,0 +1,91 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace SentinelSync.Server.Hosting;
+
+/// <summary>Composes the server: options, Kestrel endpoints, the gRPC runtime, probes, and the chosen roles.</summary>
+internal static class ServerBuilderExtensions
+{
+    public static WebApplicationBuilder AddSentinelServer(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ServerOptions>().BindConfiguration(string.Empty).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) => ConfigureEndpoints(kestrel, server.Value));
+        services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) => host.ShutdownTimeout = server.Value.Shutdown.DrainTimeout);
+
+        services.AddGrpc();
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        // Role libraries register here as they land: builder.AddAsset(), builder.AddAgentGateway(), …
+        return builder;
+    }
+
+    public static WebApplication MapSentinelServer(this WebApplication app)
+    {
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
+
+        var options = app.Services.GetRequiredService<IOptions<ServerOptions>>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SentinelSync.Server");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var server = options.Value;
+            RoleSet.TryParse(server.Roles, out var roles, out _);
+            ServerLog.Started(logger, roles.ToString(), server.Listen.Operator, roles.Contains("agent-gateway") ? server.Listen.Agent : "(off)", server.Listen.Management);
+        });
+        app.Lifetime.ApplicationStopping.Register(() => ServerLog.Draining(logger, options.Value.Shutdown.DrainTimeout));
+        return app;
+    }
+
+    private static void ConfigureEndpoints(KestrelServerOptions kestrel, ServerOptions server)
+    {
+        // Validation has run by the time Kestrel asks for its options; a parse failure here is a bug.
+        RoleSet.TryParse(server.Roles, out var roles, out _);
+        X509Certificate2? certificate = null;
+        X509Certificate2 Certificate() => certificate ??= X509Certificate2.CreateFromPemFile(server.Tls.CertificatePath, server.Tls.KeyPath);
+
+        Listen(kestrel, server.Listen.Operator, HttpProtocols.Http2, Certificate);
+        if (roles.Contains("agent-gateway"))
+        {
+            Listen(kestrel, server.Listen.Agent, HttpProtocols.Http2, Certificate);
+        }
+
+        Listen(kestrel, server.Listen.Management, HttpProtocols.Http1AndHttp2, Certificate);
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols, Func<X509Certificate2> certificate)
+    {
+        if (!ListenAddress.TryParse(url, out var address, out var error))
+        {
+            throw new OptionsValidationException(url, typeof(ServerOptions), [error]);
+        }
+
+        void Configure(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen)
+        {
+            listen.Protocols = protocols;
+            if (address.Tls)
+            {
+                // TLS with ALPN: HTTP/2 negotiated as h2, HTTP/1.1 where the endpoint allows it.
+                listen.UseHttps(certificate());
+            }
+        }
+
+        if (address.Localhost)
+        {
+            kestrel.ListenLocalhost(address.Port, Configure);
+        }
+        else
+        {
+            kestrel.Listen(address.Address!, address.Port, Configure);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using SentinelSync.Server.Hosting;
+
+return await SentinelHost.RunAsync(args);
