@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using SentinelSync.Storage;
 
 namespace SentinelSync.Server.Hosting;
 
@@ -12,8 +13,7 @@ internal static class ServerBuilderExtensions
         var services = builder.Services;
         services.AddOptions<ServerOptions>().BindConfiguration(string.Empty).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        services.AddSentinelDatabase();
         services.AddSingleton(TimeProvider.System);
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) => ConfigureEndpoints(kestrel, server.Value));
@@ -21,7 +21,7 @@ internal static class ServerBuilderExtensions
 
         services.AddGrpc();
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddGrpcHealthChecks();
 
         // Role libraries register here as they land: builder.AddAsset(), builder.AddAgentGateway(), …
         return builder;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace SentinelSync.Server.Hosting;
+namespace SentinelSync.Storage.Internal;
 
 /// <summary>Ready only while PostgreSQL answers; healthy without a database when none is configured.</summary>
 internal sealed class DatabaseHealthCheck : IHealthCheck

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace SentinelSync.Server.Hosting;
+namespace SentinelSync.Storage.Internal;
 
 /// <summary>Checks that the connection string, when given, is one Npgsql understands.</summary>
 internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>

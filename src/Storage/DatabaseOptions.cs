@@ -1,7 +1,7 @@
-namespace SentinelSync.Server.Hosting;
+namespace SentinelSync.Storage;
 
 /// <summary>The PostgreSQL database shared by the roles (each role owns its schema).</summary>
-internal sealed class DatabaseOptions
+public sealed class DatabaseOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Database";

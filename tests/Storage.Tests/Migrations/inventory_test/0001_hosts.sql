@@ -1,0 +1,1 @@
+CREATE TABLE hosts (id bigint PRIMARY KEY, name text NOT NULL);
