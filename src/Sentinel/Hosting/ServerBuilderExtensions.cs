@@ -23,7 +23,15 @@ internal static class ServerBuilderExtensions
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks();
 
-        // Role libraries register here as they land: builder.AddAsset(), builder.AddAgentGateway(), …
+        // An invalid Roles setting registers no role; options validation then stops start-up naming it.
+        if (RoleSet.TryParse(builder.Configuration["Roles"] ?? new ServerOptions().Roles, out var roles, out _))
+        {
+            foreach (var module in RoleModules.For(roles))
+            {
+                module.Add(builder);
+            }
+        }
+
         return builder;
     }
 
@@ -35,11 +43,18 @@ internal static class ServerBuilderExtensions
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
 
         var options = app.Services.GetRequiredService<IOptions<ServerOptions>>();
+        if (RoleSet.TryParse(app.Configuration["Roles"] ?? new ServerOptions().Roles, out var roles, out _))
+        {
+            foreach (var module in RoleModules.For(roles))
+            {
+                module.Map(app);
+            }
+        }
+
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SentinelSync.Server");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var server = options.Value;
-            RoleSet.TryParse(server.Roles, out var roles, out _);
             ServerLog.Started(logger, roles.ToString(), server.Listen.Operator, roles.Contains("agent-gateway") ? server.Listen.Agent : "(off)", server.Listen.Management);
         });
         app.Lifetime.ApplicationStopping.Register(() => ServerLog.Draining(logger, options.Value.Shutdown.DrainTimeout));
