@@ -1,5 +1,6 @@
 using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Internal;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ public static class GrpcServicesExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GrpcMarkerService>();
         services.TryAddSingleton<ServiceCatalog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, UnimplementedMatcherPolicy>());
         if (configureOptions is not null)
         {
             services.Configure(configureOptions);

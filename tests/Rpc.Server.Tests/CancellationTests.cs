@@ -11,7 +11,7 @@ public sealed class CancellationTests
     {
         var tokenFired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var host = await GrpcTestHost.StartAsync();
-        host.Script.Duplex = async (_, _, context) =>
+        host.Script.Duplex = async (requests, _, context) =>
         {
             using var registration = context.CancellationToken.Register(() => tokenFired.TrySetResult());
             await context.WriteResponseHeadersAsync(new Metadata { { "x-ready", "1" } });
@@ -20,7 +20,11 @@ public sealed class CancellationTests
         using var cancel = new CancellationTokenSource();
         var content = new DuplexContent();
 
-        var response = await host.Client.SendAsync(GrpcWire.Request(TestPaths.Duplex, content), HttpCompletionOption.ResponseHeadersRead, cancel.Token).WaitAsync(TestTimeouts.Call);
+        var send = host.Client.SendAsync(GrpcWire.Request(TestPaths.Duplex, content), HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+
+        // HttpClient may hold back the request headers until the body's first bytes: send a message.
+        await content.SendAsync(GrpcWire.Frame(new StreamingOutputCallRequest()));
+        var response = await send.WaitAsync(TestTimeouts.Call);
         Assert.True(response.Headers.Contains("x-ready"));
         var body = await response.Content.ReadAsStreamAsync();
         var read = body.ReadAsync(new byte[1], cancel.Token).AsTask();

@@ -72,33 +72,27 @@ internal static partial class ServiceEndpointMapper
             Log.MethodMapped(logger, method.FullName, method.Type);
         }
 
-        // 4. Unknown methods of this service, and unknown services: UNIMPLEMENTED instead of a 404.
+        // 4. Unknown methods of this service, and unknown services: UNIMPLEMENTED instead of a 404. Only gRPC
+        //    requests reach them, and never on a mapped method's path (UnimplementedMatcherPolicy).
         var unknownMethod = endpoints.Map(
-                RoutePatternFactory.Parse("/" + serviceName + "/{" + UnimplementedMethodParameter + "}", defaults: null, GrpcOnly(UnimplementedMethodParameter)),
+                RoutePatternFactory.Parse("/" + serviceName + "/{" + UnimplementedMethodParameter + "}"),
                 httpContext => UnimplementedCallHandler.HandleUnknownMethodAsync(httpContext, logger))
-            .WithMetadata(PostOnly)
+            .WithMetadata(PostOnly, UnimplementedEndpointMetadata.UnknownMethod)
             .WithDisplayName("gRPC - Unimplemented method of " + serviceName);
         conventionBuilders.Add(unknownMethod);
 
         if (!(globalOptions.IgnoreUnknownServices ?? false) && catalog.TryClaimUnimplementedServiceRoute(endpoints))
         {
-            var parameterPolicies = new RouteValueDictionary
-            {
-                [UnimplementedServiceParameter] = new GrpcContentTypeConstraint(),
-                [UnimplementedMethodParameter] = new GrpcContentTypeConstraint(),
-            };
             endpoints.Map(
-                    RoutePatternFactory.Parse("/{" + UnimplementedServiceParameter + "}/{" + UnimplementedMethodParameter + "}", defaults: null, parameterPolicies),
+                    RoutePatternFactory.Parse("/{" + UnimplementedServiceParameter + "}/{" + UnimplementedMethodParameter + "}"),
                     httpContext => UnimplementedCallHandler.HandleUnknownServiceAsync(httpContext, logger))
-                .WithMetadata(PostOnly)
+                .WithMetadata(PostOnly, UnimplementedEndpointMetadata.UnknownService)
                 .WithDisplayName("gRPC - Unimplemented service");
         }
 
         Log.ServiceMapped(logger, serviceName, typeof(TService), binder.Handlers.Count);
         return new GrpcServiceEndpointConventionBuilder(conventionBuilders);
     }
-
-    private static RouteValueDictionary GrpcOnly(string parameter) => new() { [parameter] = new GrpcContentTypeConstraint() };
 
     private static partial class Log
     {

@@ -61,11 +61,11 @@ internal sealed class ClientStreamingCallHandler<TService, TRequest, TResponse> 
     }
 
     private Task<TResponse> Invoke(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context) =>
-        _invoker(_serviceActivator.Create(context.GetHttpContext().RequestServices).Instance, requestStream, context);
+        _invoker(_serviceActivator.Create(context.GetHttpContext()).Instance, requestStream, context);
 
     private async Task<TResponse> InvokeAndReleaseAsync(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context)
     {
-        var service = _serviceActivator.Create(context.GetHttpContext().RequestServices);
+        var service = _serviceActivator.Create(context.GetHttpContext());
         try
         {
             return await _invoker(service.Instance, requestStream, context).ConfigureAwait(false);
@@ -79,7 +79,7 @@ internal sealed class ClientStreamingCallHandler<TService, TRequest, TResponse> 
     private static ClientStreamingServerMethod<TRequest, TResponse> Intercept(InstanceActivator<Interceptor> activator, ClientStreamingServerMethod<TRequest, TResponse> next) =>
         async (requestStream, context) =>
         {
-            var interceptor = activator.Create(context.GetHttpContext().RequestServices);
+            var interceptor = activator.Create(context.GetHttpContext());
             try
             {
                 return await interceptor.Instance.ClientStreamingServerHandler(requestStream, context, next).ConfigureAwait(false);

@@ -56,11 +56,11 @@ internal sealed class DuplexStreamingCallHandler<TService, TRequest, TResponse> 
     }
 
     private Task Invoke(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context) =>
-        _invoker(_serviceActivator.Create(context.GetHttpContext().RequestServices).Instance, requestStream, responseStream, context);
+        _invoker(_serviceActivator.Create(context.GetHttpContext()).Instance, requestStream, responseStream, context);
 
     private async Task InvokeAndReleaseAsync(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context)
     {
-        var service = _serviceActivator.Create(context.GetHttpContext().RequestServices);
+        var service = _serviceActivator.Create(context.GetHttpContext());
         try
         {
             await _invoker(service.Instance, requestStream, responseStream, context).ConfigureAwait(false);
@@ -74,7 +74,7 @@ internal sealed class DuplexStreamingCallHandler<TService, TRequest, TResponse> 
     private static DuplexStreamingServerMethod<TRequest, TResponse> Intercept(InstanceActivator<Interceptor> activator, DuplexStreamingServerMethod<TRequest, TResponse> next) =>
         async (requestStream, responseStream, context) =>
         {
-            var interceptor = activator.Create(context.GetHttpContext().RequestServices);
+            var interceptor = activator.Create(context.GetHttpContext());
             try
             {
                 await interceptor.Instance.DuplexStreamingServerHandler(requestStream, responseStream, context, next).ConfigureAwait(false);

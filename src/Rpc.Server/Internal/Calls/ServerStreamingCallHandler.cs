@@ -56,11 +56,11 @@ internal sealed class ServerStreamingCallHandler<TService, TRequest, TResponse> 
     }
 
     private Task Invoke(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context) =>
-        _invoker(_serviceActivator.Create(context.GetHttpContext().RequestServices).Instance, request, responseStream, context);
+        _invoker(_serviceActivator.Create(context.GetHttpContext()).Instance, request, responseStream, context);
 
     private async Task InvokeAndReleaseAsync(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context)
     {
-        var service = _serviceActivator.Create(context.GetHttpContext().RequestServices);
+        var service = _serviceActivator.Create(context.GetHttpContext());
         try
         {
             await _invoker(service.Instance, request, responseStream, context).ConfigureAwait(false);
@@ -74,7 +74,7 @@ internal sealed class ServerStreamingCallHandler<TService, TRequest, TResponse> 
     private static ServerStreamingServerMethod<TRequest, TResponse> Intercept(InstanceActivator<Interceptor> activator, ServerStreamingServerMethod<TRequest, TResponse> next) =>
         async (request, responseStream, context) =>
         {
-            var interceptor = activator.Create(context.GetHttpContext().RequestServices);
+            var interceptor = activator.Create(context.GetHttpContext());
             try
             {
                 await interceptor.Instance.ServerStreamingServerHandler(request, responseStream, context, next).ConfigureAwait(false);

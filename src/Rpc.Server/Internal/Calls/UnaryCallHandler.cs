@@ -62,11 +62,11 @@ internal sealed class UnaryCallHandler<TService, TRequest, TResponse> : ServerCa
     }
 
     private Task<TResponse> Invoke(TRequest request, ServerCallContext context) =>
-        _invoker(_serviceActivator.Create(context.GetHttpContext().RequestServices).Instance, request, context);
+        _invoker(_serviceActivator.Create(context.GetHttpContext()).Instance, request, context);
 
     private async Task<TResponse> InvokeAndReleaseAsync(TRequest request, ServerCallContext context)
     {
-        var service = _serviceActivator.Create(context.GetHttpContext().RequestServices);
+        var service = _serviceActivator.Create(context.GetHttpContext());
         try
         {
             return await _invoker(service.Instance, request, context).ConfigureAwait(false);
@@ -80,7 +80,7 @@ internal sealed class UnaryCallHandler<TService, TRequest, TResponse> : ServerCa
     private static UnaryServerMethod<TRequest, TResponse> Intercept(InstanceActivator<Interceptor> activator, UnaryServerMethod<TRequest, TResponse> next) =>
         async (request, context) =>
         {
-            var interceptor = activator.Create(context.GetHttpContext().RequestServices);
+            var interceptor = activator.Create(context.GetHttpContext());
             try
             {
                 return await interceptor.Instance.UnaryServerHandler(request, context, next).ConfigureAwait(false);

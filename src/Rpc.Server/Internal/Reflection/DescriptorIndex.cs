@@ -12,6 +12,7 @@ internal sealed class DescriptorIndex
     private readonly Dictionary<string, FileDescriptor> _filesBySymbol = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Extendee, int Number), FileDescriptor> _filesByExtension = [];
     private readonly Dictionary<string, SortedSet<int>> _extensionNumbers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _messageTypes = new(StringComparer.Ordinal);
 
     public DescriptorIndex(IEnumerable<MappedService> services)
     {
@@ -45,7 +46,7 @@ internal sealed class DescriptorIndex
             return numbers;
         }
 
-        return _filesBySymbol.TryGetValue(messageType, out var file) && file.FindTypeByName<MessageDescriptor>(messageType) is not null ? [] : null;
+        return _messageTypes.Contains(messageType) ? [] : null;
     }
 
     private void AddFile(FileDescriptor file)
@@ -88,6 +89,7 @@ internal sealed class DescriptorIndex
     private void AddMessage(FileDescriptor file, MessageDescriptor message)
     {
         AddSymbol(message.FullName, file);
+        _messageTypes.Add(message.FullName);
         foreach (var field in message.Fields.InDeclarationOrder())
         {
             AddSymbol(field.FullName, file);
