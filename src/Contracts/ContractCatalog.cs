@@ -38,6 +38,7 @@ public static class ContractCatalog
         FileDescriptor[] files =
         [
             AccessReflection.Descriptor,
+            AuthReflection.Descriptor,
             Agent.V1.AgentGatewayReflection.Descriptor,
             Asset.V1.AssetReflection.Descriptor,
         ];
