@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using SentinelSync.Asset.Agents;
+using SentinelSync.Asset.Data;
+using SentinelSync.Storage;
+
+namespace SentinelSync.Asset;
+
+/// <summary>Adds the <c>asset</c> role to a host.</summary>
+public static class AssetServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the asset role: options (section <c>Asset</c>, validated at start-up), the <c>asset</c> schema
+    /// migrations, the platform CA (loaded or created at start-up), the registry, configuration store and the
+    /// background services. Needs <c>Database:ConnectionString</c> and <c>Asset:CaKeyEncryptionKey</c>.
+    /// </summary>
+    public static WebApplicationBuilder AddAsset(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<AssetOptions>().BindConfiguration(AssetOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AssetOptions>, AssetOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSchemaMigrations(AssetDbContext.Schema, typeof(AssetServiceCollectionExtensions).Assembly);
+        services.AddDbContextFactory<AssetDbContext>((provider, options) =>
+            options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.TryAddSingleton<AgentRegistry>();
+        return builder;
+    }
+
+    /// <summary>Maps <c>sentinel.asset.v1.AssetService</c>.</summary>
+    public static WebApplication MapAsset(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcService<AssetGrpcService>();
+        return app;
+    }
+}
