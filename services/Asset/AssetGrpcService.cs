@@ -1,4 +1,4 @@
-
+using SentinelSync.Contracts.Asset.V1;
 namespace SentinelSync.Asset;
 
 /// <summary>
