@@ -8,6 +8,7 @@
 #   SENTINEL__Listen__Operator     operator endpoint (default http://127.0.0.1:7400)
 #   SENTINEL__Listen__Agent        agent endpoint (default http://127.0.0.1:7401)
 #   SENTINEL__Listen__Management   /healthz, /readyz, /metrics (default http://127.0.0.1:7402)
+#   SENTINEL__Asset__CaKeyEncryptionKey  set from $SENTINEL_DATA/ca-key (created once, mode 600)
 #   any other SENTINEL__Section__Key setting reaches the server unchanged; extra arguments too.
 set -euo pipefail
 
@@ -68,6 +69,16 @@ DATA=${SENTINEL_DATA:-$REPO/.data}
 mkdir -p "$DATA"
 DATA=$(cd "$DATA" && pwd)
 PG_DIR=$DATA/pg
+
+# The key that encrypts the platform CA's private key in the database: made once, kept with the data.
+CA_KEY_FILE=$DATA/ca-key
+if [[ ! -s "$CA_KEY_FILE" ]]; then
+    say "creating the CA key encryption key in $CA_KEY_FILE"
+    (umask 077 && head -c 32 /dev/urandom | base64 >"$CA_KEY_FILE")
+fi
+chmod 600 "$CA_KEY_FILE"
+SENTINEL__Asset__CaKeyEncryptionKey=$(tr -d '[:space:]' <"$CA_KEY_FILE")
+export SENTINEL__Asset__CaKeyEncryptionKey
 if "$REPO/scripts/pg-cluster.sh" status "$PG_DIR" >/dev/null 2>&1; then
     say "PostgreSQL in $PG_DIR is already running; leaving it running on exit"
 else
