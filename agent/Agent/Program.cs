@@ -1,3 +1,3 @@
 using SentinelSync.Agent.Commands;
 
-return await AgentCommandLine.Create().Parse(args).InvokeAsync();
+return await AgentCommandLine.Create().Parse(args).InvokeAsync(AgentCommandLine.Invocation());

@@ -14,9 +14,14 @@ namespace SentinelSync.Agent.Configuration;
 internal sealed class AgentConfigurationReader
 {
     private readonly string _source;
+    private readonly bool _pushed;
     private readonly List<string> _errors = [];
 
-    private AgentConfigurationReader(string source) => _source = source;
+    private AgentConfigurationReader(string source, bool pushed)
+    {
+        _source = source;
+        _pushed = pushed;
+    }
 
     /// <summary>Reads and validates the file at <paramref name="path"/>.</summary>
     /// <exception cref="AgentConfigurationException">The file is missing, not YAML, or a setting is invalid.</exception>
@@ -37,10 +42,21 @@ internal sealed class AgentConfigurationReader
 
     /// <summary>Parses and validates a YAML document; <paramref name="source"/> names it in errors.</summary>
     /// <exception cref="AgentConfigurationException">The text is not YAML, or a setting is invalid.</exception>
-    public static AgentOptions Parse(string yaml, string source)
+    public static AgentOptions Parse(string yaml, string source) => Parse(yaml, source, baseline: null);
+
+    /// <summary>
+    /// Parses and validates a configuration pushed by the platform, layered over the local file's
+    /// <paramref name="local"/> settings: what the document names replaces the local value. The
+    /// settings that describe this host (<c>server_url</c>, <c>state_directory</c>, the collector
+    /// roots) are the local file's alone; a pushed document that names one is rejected.
+    /// </summary>
+    /// <exception cref="AgentConfigurationException">The text is not YAML, or a setting is invalid or local-only.</exception>
+    public static AgentOptions ParsePushed(string yaml, string source, AgentOptions local) => Parse(yaml, source, local);
+
+    private static AgentOptions Parse(string yaml, string source, AgentOptions? baseline)
     {
-        var reader = new AgentConfigurationReader(source);
-        var options = new AgentOptions();
+        var reader = new AgentConfigurationReader(source, pushed: baseline is not null);
+        var options = baseline is null ? new AgentOptions() : baseline.Clone();
         var stream = new YamlStream();
         try
         {
@@ -67,7 +83,7 @@ internal sealed class AgentConfigurationReader
 
     private void BindRoot(YamlNode root, AgentOptions options) => Mapping(root, string.Empty, new()
     {
-        ["server_url"] = (node, path) => Scalar(node, path, text =>
+        ["server_url"] = LocalOnly((node, path) => Scalar(node, path, text =>
         {
             if (Uri.TryCreate(text, UriKind.Absolute, out var uri))
             {
@@ -77,16 +93,21 @@ internal sealed class AgentConfigurationReader
             {
                 Fail(node, path, $"'{text}' is not an absolute URL");
             }
-        }),
-        ["state_directory"] = (node, path) => Scalar(node, path, text => options.StateDirectory = text),
+        })),
+        ["state_directory"] = LocalOnly((node, path) => Scalar(node, path, text => options.StateDirectory = text)),
         ["collectors"] = (node, path) => Mapping(node, path, new()
         {
-            ["proc_root"] = (n, p) => Scalar(n, p, text => options.Collectors.ProcRoot = text),
-            ["sys_root"] = (n, p) => Scalar(n, p, text => options.Collectors.SysRoot = text),
-            ["etc_root"] = (n, p) => Scalar(n, p, text => options.Collectors.EtcRoot = text),
+            ["proc_root"] = LocalOnly((n, p) => Scalar(n, p, text => options.Collectors.ProcRoot = text)),
+            ["sys_root"] = LocalOnly((n, p) => Scalar(n, p, text => options.Collectors.SysRoot = text)),
+            ["etc_root"] = LocalOnly((n, p) => Scalar(n, p, text => options.Collectors.EtcRoot = text)),
             ["inventory_interval"] = (n, p) => Duration(n, p, value => options.Collectors.InventoryInterval = value),
             ["metrics_interval"] = (n, p) => Duration(n, p, value => options.Collectors.MetricsInterval = value),
-            ["disabled"] = (n, p) => Sequence(n, p, text => options.Collectors.Disabled.Add(text)),
+            ["disabled"] = (n, p) =>
+            {
+                // A list replaces the one inherited from the local file.
+                options.Collectors.Disabled.Clear();
+                Sequence(n, p, text => options.Collectors.Disabled.Add(text));
+            },
         }),
         ["spool"] = (node, path) => Mapping(node, path, new()
         {
@@ -97,8 +118,24 @@ internal sealed class AgentConfigurationReader
         {
             ["initial_delay"] = (n, p) => Duration(n, p, value => options.Reconnect.InitialDelay = value),
             ["max_delay"] = (n, p) => Duration(n, p, value => options.Reconnect.MaxDelay = value),
+            ["keepalive_interval"] = (n, p) => Duration(n, p, value => options.Reconnect.KeepAliveInterval = value),
+            ["keepalive_timeout"] = (n, p) => Duration(n, p, value => options.Reconnect.KeepAliveTimeout = value),
+            ["silence_timeout"] = (n, p) => Duration(n, p, value => options.Reconnect.SilenceTimeout = value),
         }),
     });
+
+    /// <summary>A setting that only the local file may carry.</summary>
+    private Action<YamlNode, string> LocalOnly(Action<YamlNode, string> bind) => (node, path) =>
+    {
+        if (_pushed)
+        {
+            Fail(node, path, "set only in the agent's local configuration file, never by the platform");
+        }
+        else
+        {
+            bind(node, path);
+        }
+    };
 
     private void Mapping(YamlNode node, string path, Dictionary<string, Action<YamlNode, string>> settings)
     {

@@ -24,4 +24,29 @@ internal sealed class AgentOptions
 
     /// <summary><c>reconnect</c>: backoff between attempts to reach the platform.</summary>
     public ReconnectOptions Reconnect { get; } = new();
+
+    /// <summary>A deep copy, the base a pushed configuration is layered on.</summary>
+    public AgentOptions Clone()
+    {
+        var copy = new AgentOptions { ServerUrl = ServerUrl, StateDirectory = StateDirectory };
+        copy.Collectors.ProcRoot = Collectors.ProcRoot;
+        copy.Collectors.SysRoot = Collectors.SysRoot;
+        copy.Collectors.EtcRoot = Collectors.EtcRoot;
+        copy.Collectors.InventoryInterval = Collectors.InventoryInterval;
+        copy.Collectors.MetricsInterval = Collectors.MetricsInterval;
+        foreach (var name in Collectors.Disabled)
+        {
+            copy.Collectors.Disabled.Add(name);
+        }
+
+        copy.Spool.Directory = Spool.Directory;
+        copy.Spool.MaxBytes = Spool.MaxBytes;
+        copy.Spool.SegmentBytes = Spool.SegmentBytes;
+        copy.Reconnect.InitialDelay = Reconnect.InitialDelay;
+        copy.Reconnect.MaxDelay = Reconnect.MaxDelay;
+        copy.Reconnect.KeepAliveInterval = Reconnect.KeepAliveInterval;
+        copy.Reconnect.KeepAliveTimeout = Reconnect.KeepAliveTimeout;
+        copy.Reconnect.SilenceTimeout = Reconnect.SilenceTimeout;
+        return copy;
+    }
 }

@@ -40,6 +40,9 @@ internal static class AgentOptionsValidator
 
         RequireBetween(errors, "reconnect.initial_delay", options.Reconnect.InitialDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
         RequireBetween(errors, "reconnect.max_delay", options.Reconnect.MaxDelay, options.Reconnect.InitialDelay, TimeSpan.FromHours(1));
+        RequireBetween(errors, "reconnect.keepalive_interval", options.Reconnect.KeepAliveInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        RequireBetween(errors, "reconnect.keepalive_timeout", options.Reconnect.KeepAliveTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        RequireBetween(errors, "reconnect.silence_timeout", options.Reconnect.SilenceTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         return errors;
     }
 

@@ -24,8 +24,8 @@ internal sealed partial class AgentSpool : IDisposable
     private readonly Lock _gate = new();
     private readonly List<SpoolSegment> _segments = [];
     private readonly string _directory;
-    private readonly long _maxBytes;
-    private readonly long _segmentBytes;
+    private long _maxBytes;
+    private long _segmentBytes;
     private readonly ILogger _logger;
     private FileStream? _writer;
     private ulong _lastSequence;
@@ -100,6 +100,21 @@ internal sealed partial class AgentSpool : IDisposable
         var spool = new AgentSpool(options, logger);
         spool.Recover();
         return spool;
+    }
+
+    /// <summary>
+    /// Changes the bounds of a running spool (a pushed configuration): a smaller
+    /// <see cref="SpoolOptions.MaxBytes"/> drops the oldest segments now, as an append would.
+    /// </summary>
+    public void Resize(long maxBytes, long segmentBytes)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _maxBytes = maxBytes;
+            _segmentBytes = Math.Clamp(segmentBytes, MinSegmentBytes, Math.Max(MinSegmentBytes, maxBytes / 8));
+            MakeRoom(0, _lastSequence + 1);
+        }
     }
 
     /// <summary>Appends one message; see <see cref="Append(IReadOnlyList{ConnectRequest})"/>.</summary>

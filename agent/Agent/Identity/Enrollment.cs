@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using SentinelSync.Agent.Commands;
+using SentinelSync.Agent.Connection;
+using SentinelSync.Contracts.Asset.V1;
+
+namespace SentinelSync.Agent.Identity;
+
+/// <summary>
+/// Trades an enrollment token for an identity: (1) a new ECDSA P-256 key and a CSR; (2) Enroll
+/// over TLS to a server whose chain ends in the CA pinned by the token's fingerprint, checked in
+/// the handshake, before the token leaves the host; (3) checks of the answer; (4) the identity
+/// written to the state directory.
+/// </summary>
+internal static class Enrollment
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+
+    /// <returns>The agent id.</returns>
+    /// <exception cref="EnrollmentException">Enrollment failed; the message says why and what to do.</exception>
+    public static async Task<string> EnrollAsync(
+        Uri server, string token, string caFingerprint, string stateDirectory, string hostname, bool force, ReconnectOptions reconnect, CancellationToken cancellationToken)
+    {
+        if (AgentIdentity.Exists(stateDirectory) && !force)
+        {
+            var existing = File.ReadAllText(Path.Combine(AgentIdentity.DirectoryOf(stateDirectory), AgentIdentity.AgentIdFile)).Trim();
+            throw new EnrollmentException(ExitCodes.AlreadyEnrolled, $"this agent is already enrolled as {existing} (in {AgentIdentity.DirectoryOf(stateDirectory)}); pass --force to replace that identity");
+        }
+
+        if (server.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new EnrollmentException(ExitCodes.Usage, $"--server: '{server}' must be an https URL: the token is only sent over TLS to the pinned CA");
+        }
+
+        // 1. Key and CSR.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={hostname}"), key, HashAlgorithmName.SHA256);
+        var csrPem = request.CreateSigningRequestPem();
+
+        // 2. Enroll, to a server pinned by the CA fingerprint.
+        var policy = ServerCertificatePolicy.Pinned(caFingerprint);
+        EnrollResponse response;
+        using (var channel = PlatformChannel.Create(server, policy, clientCertificate: null, reconnect))
+        {
+            var client = new AssetService.AssetServiceClient(channel);
+            try
+            {
+                response = await client.EnrollAsync(
+                    new EnrollRequest { Token = token, CsrPem = csrPem, Hostname = hostname },
+                    deadline: DateTime.UtcNow + CallTimeout,
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException ex) when (policy.LastRejection is { } rejection)
+            {
+                throw new EnrollmentException(ExitCodes.UntrustedServer, $"refused to enroll with {server}: {rejection}; the token was not sent", ex);
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated or StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.NotFound)
+            {
+                throw new EnrollmentException(ExitCodes.Refused, $"the platform refused the enrollment ({ex.StatusCode}): {ex.Status.Detail}", ex);
+            }
+            catch (RpcException ex)
+            {
+                throw new EnrollmentException(ExitCodes.Unreachable, $"enrollment with {server} failed ({ex.StatusCode}): {ex.Status.Detail}", ex);
+            }
+        }
+
+        // 3. The answer must be what was asked for: the pinned CA, and a certificate for this key signed by it.
+        X509Certificate2 ca;
+        X509Certificate2 certificate;
+        try
+        {
+            ca = X509Certificate2.CreateFromPem(response.CaCertificatePem);
+            certificate = X509Certificate2.CreateFromPem(response.CertificatePem).CopyWithPrivateKey(key);
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        {
+            throw new EnrollmentException(ExitCodes.Failure, $"the platform's answer holds an unusable certificate: {ex.Message}", ex);
+        }
+
+        if (CaFingerprint.Of(ca) != caFingerprint)
+        {
+            throw new EnrollmentException(ExitCodes.UntrustedServer, $"the platform returned a CA with fingerprint {CaFingerprint.Of(ca)}, not the pinned {caFingerprint}");
+        }
+
+        using (var chain = new X509Chain())
+        {
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            if (!chain.Build(certificate))
+            {
+                throw new EnrollmentException(ExitCodes.Failure, $"the certificate the platform issued does not chain to its CA: {string.Join(", ", chain.ChainStatus.Select(s => s.Status))}");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(response.AgentId))
+        {
+            throw new EnrollmentException(ExitCodes.Failure, "the platform's answer holds no agent id");
+        }
+
+        // 4. Store it. A new identity starts a new sequence: what the old one spooled is not this agent's.
+        if (force)
+        {
+            DeleteIfPresent(Path.Combine(stateDirectory, "spool"));
+            File.Delete(Path.Combine(stateDirectory, Runtime.EffectiveConfiguration.FileName));
+        }
+
+        AgentIdentity.Save(stateDirectory, response.AgentId, key.ExportPkcs8PrivateKeyPem(), response.CertificatePem, response.CaCertificatePem);
+        return response.AgentId;
+    }
+
+    private static void DeleteIfPresent(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
