@@ -1,0 +1,101 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SentinelSync.AgentGateway.Internal;
+using SentinelSync.Contracts.Asset.V1;
+
+namespace SentinelSync.AgentGateway;
+
+/// <summary>Composes the agent-gateway role into a host.</summary>
+public static class AgentGatewayHostingExtensions
+{
+    private const string DefaultOperatorAddress = "http://127.0.0.1:7400";
+
+    /// <summary>
+    /// Registers the agent gateway: its options (section <c>AgentGateway</c>), the Asset client, the trust material
+    /// loader and readiness check, the keepalive sweep, the decommission and configuration watches, and the agent
+    /// endpoint hook (<see cref="AgentEndpoint.ServiceKey"/>).
+    /// </summary>
+    /// <param name="builder">The host's builder; <c>AddGrpc</c> is called if it was not.</param>
+    public static WebApplicationBuilder AddAgentGateway(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<AgentGatewayOptions>()
+            .BindConfiguration(AgentGatewayOptions.Section)
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                if (string.IsNullOrWhiteSpace(options.AssetAddress))
+                {
+                    options.AssetAddress = LocalOperatorAddress(configuration["Listen:Operator"] ?? DefaultOperatorAddress);
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AgentGatewayOptions>, AgentGatewayOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddGrpc();
+
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<AgentGatewayOptions>>().Value;
+            var channel = GrpcChannel.ForAddress(options.AssetAddress, new GrpcChannelOptions
+            {
+                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+            });
+            return new AssetService.AssetServiceClient(InternalCaller.Attach(channel.CreateCallInvoker()));
+        });
+        services.AddSingleton<AgentTrust>();
+        services.AddSingleton<AgentSessionRegistry>();
+        services.AddSingleton<ConfigPusher>();
+        services.AddSingleton<ConfigChangeWatch>();
+        services.AddSingleton<EnrollForwardingClient>();
+        services.AddSingleton<AgentEndpointConfigurator>();
+        services.AddHostedService<AgentTrustLoader>();
+        services.AddHostedService<KeepaliveSweep>();
+        services.AddHostedService<AgentStateWatch>();
+        services.AddHostedService(provider => provider.GetRequiredService<ConfigChangeWatch>());
+        services.AddHealthChecks().AddCheck<AgentTrustHealthCheck>("agent-gateway-trust", tags: ["ready"]);
+
+        // The host applies this to its agent endpoint; see AgentEndpoint.
+        services.AddKeyedSingleton<Action<ListenOptions>>(AgentEndpoint.ServiceKey, (provider, _) => provider.GetRequiredService<AgentEndpointConfigurator>().Configure);
+
+        // HTTP/2 keepalive under the application-level pings: a silent dead connection is closed by Kestrel too.
+        services.AddOptions<KestrelServerOptions>().Configure(kestrel =>
+        {
+            if (kestrel.Limits.Http2.KeepAlivePingDelay == TimeSpan.MaxValue)
+            {
+                kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(60);
+                kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(30);
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>AgentGatewayService</c> and keeps the agent endpoint to agent methods (Connect, and Enroll forwarded
+    /// to Asset).
+    /// </summary>
+    /// <param name="app">The application.</param>
+    public static WebApplication MapAgentGateway(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<AgentEndpointMiddleware>();
+        app.MapGrpcService<AgentGatewayGrpcService>();
+        return app;
+    }
+
+    /// <summary>The operator endpoint as a client reaches it from this machine: a wildcard host becomes 127.0.0.1.</summary>
+    internal static string LocalOperatorAddress(string listen)
+    {
+        var address = listen.Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal)
+            .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal)
+            .Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
+            .Replace("://[::]:", "://127.0.0.1:", StringComparison.Ordinal);
+        return address.TrimEnd('/');
+    }
+}

@@ -1,0 +1,47 @@
+namespace SentinelSync.AgentGateway;
+
+/// <summary>The agent-gateway role's settings (configuration section <c>AgentGateway</c>).</summary>
+internal sealed class AgentGatewayOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "AgentGateway";
+
+    /// <summary>
+    /// The Asset service's gRPC address, e.g. <c>http://127.0.0.1:7400</c>. Empty (the default) means the local
+    /// operator endpoint (<c>Listen:Operator</c>, with a wildcard host replaced by 127.0.0.1): the single-node mode.
+    /// </summary>
+    public string AssetAddress { get; set; } = string.Empty;
+
+    /// <summary>
+    /// DNS names and IP addresses the agent endpoint's server certificate must cover. Empty means
+    /// <c>localhost</c>, <c>127.0.0.1</c>, <c>::1</c> and this machine's host name.
+    /// </summary>
+    public List<string> ServerNames { get; set; } = [];
+
+    /// <summary>How often agents send heartbeats (told to them in Welcome). Default 10 seconds.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a quiet session waits before the gateway sends it a Ping. Default 30 seconds.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the gateway waits for the Pong before it cuts the stream as dead. Default 20 seconds.</summary>
+    public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a new stream may take to send its Hello. Default 30 seconds.</summary>
+    public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most reports forwarded to Asset in one RecordAgentReports call. Default 64.</summary>
+    public int MaxBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// How long a batch waits for more reports before it is forwarded; zero forwards at once (reports that
+    /// arrive while a call is in flight still join the next batch). Default 5 milliseconds.
+    /// </summary>
+    public TimeSpan BatchDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The deadline of each call to the Asset service. Default 15 seconds.</summary>
+    public TimeSpan AssetCallTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the trust material (server certificate) is fetched again once loaded. Default 1 hour.</summary>
+    public TimeSpan TrustRefreshInterval { get; set; } = TimeSpan.FromHours(1);
+}
