@@ -1,4 +1,9 @@
+using Grpc.Core;
+using SentinelSync.Asset.Agents;
+using SentinelSync.Asset.Certificates;
+using SentinelSync.Asset.Enrollment;
 using SentinelSync.Contracts.Asset.V1;
+
 namespace SentinelSync.Asset;
 
 /// <summary>
@@ -6,4 +11,51 @@ namespace SentinelSync.Asset;
 /// </summary>
 internal sealed class AssetGrpcService : AssetService.AssetServiceBase
 {
+    private readonly EnrollmentTokens _tokens;
+    private readonly AgentEnrollment _enrollment;
+    private readonly AgentRegistry _registry;
+    private readonly PlatformCertificateAuthority _authority;
+
+    public AssetGrpcService(EnrollmentTokens tokens, AgentEnrollment enrollment, AgentRegistry registry, PlatformCertificateAuthority authority)
+    {
+        _tokens = tokens;
+        _enrollment = enrollment;
+        _registry = registry;
+        _authority = authority;
+    }
+
+    public override Task<CreateEnrollmentTokenResponse> CreateEnrollmentToken(CreateEnrollmentTokenRequest request, ServerCallContext context) =>
+        _tokens.CreateAsync(request, CallerIdentity.PrincipalName(context), context.CancellationToken);
+
+    public override Task<ListEnrollmentTokensResponse> ListEnrollmentTokens(ListEnrollmentTokensRequest request, ServerCallContext context) =>
+        _tokens.ListAsync(request, context.CancellationToken);
+
+    public override Task<RevokeEnrollmentTokenResponse> RevokeEnrollmentToken(RevokeEnrollmentTokenRequest request, ServerCallContext context) =>
+        _tokens.RevokeAsync(request, CallerIdentity.PrincipalName(context), context.CancellationToken);
+
+    public override Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context) =>
+        _enrollment.EnrollAsync(request, context.Peer, context.CancellationToken);
+
+    public override Task<ListAgentsResponse> ListAgents(ListAgentsRequest request, ServerCallContext context) =>
+        _registry.ListAsync(request, context.CancellationToken);
+
+    public override Task<GetAgentResponse> GetAgent(GetAgentRequest request, ServerCallContext context) =>
+        _registry.GetAsync(request, context.CancellationToken);
+
+    public override Task<UpdateAgentLabelsResponse> UpdateAgentLabels(UpdateAgentLabelsRequest request, ServerCallContext context) =>
+        _registry.UpdateLabelsAsync(request, CallerIdentity.PrincipalName(context), context.CancellationToken);
+
+    public override Task<DecommissionAgentResponse> DecommissionAgent(DecommissionAgentRequest request, ServerCallContext context) =>
+        _registry.DecommissionAsync(request, CallerIdentity.PrincipalName(context), context.CancellationToken);
+
+    public override Task<GetAgentTrustResponse> GetAgentTrust(GetAgentTrustRequest request, ServerCallContext context)
+    {
+        var server = _authority.GetServerCertificate(request.ServerNames);
+        return Task.FromResult(new GetAgentTrustResponse
+        {
+            CaCertificatePem = _authority.CertificatePem,
+            ServerCertificatePem = server.CertificatePem,
+            ServerPrivateKeyPem = server.PrivateKeyPem,
+        });
+    }
 }

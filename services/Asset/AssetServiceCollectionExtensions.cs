@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SentinelSync.Asset.Agents;
+using SentinelSync.Asset.Certificates;
 using SentinelSync.Asset.Data;
+using SentinelSync.Asset.Enrollment;
 using SentinelSync.Storage;
 
 namespace SentinelSync.Asset;
@@ -28,6 +30,11 @@ public static class AssetServiceCollectionExtensions
         services.AddSchemaMigrations(AssetDbContext.Schema, typeof(AssetServiceCollectionExtensions).Assembly);
         services.AddDbContextFactory<AssetDbContext>((provider, options) =>
             options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.TryAddSingleton<PlatformCertificateAuthority>();
+        // After the schema migration (registered above), before any call is served.
+        services.AddHostedService<CertificateAuthorityLoader>();
+        services.TryAddSingleton<EnrollmentTokens>();
+        services.TryAddSingleton<AgentEnrollment>();
         services.TryAddSingleton<AgentRegistry>();
         return builder;
     }
