@@ -1,3 +1,5 @@
+using SentinelSync.AgentGateway;
+
 namespace SentinelSync.Server.Hosting;
 
 /// <summary>
@@ -9,6 +11,7 @@ internal static class RoleModules
 {
     public static readonly IReadOnlyList<RoleModule> All =
     [
+        new("agent-gateway", b => b.AddAgentGateway(), a => a.MapAgentGateway()),
     ];
 
     /// <summary>The modules of the roles that run here, in composition order.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using SentinelSync.AgentGateway;
 using SentinelSync.Storage;
 
 namespace SentinelSync.Server.Hosting;
@@ -16,7 +17,9 @@ internal static class ServerBuilderExtensions
         services.AddSentinelDatabase();
         services.AddSingleton(TimeProvider.System);
 
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) => ConfigureEndpoints(kestrel, server.Value));
+        // The agent-gateway role configures its own endpoint (TLS from the platform CA, client certificates) through a keyed hook.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>, IServiceProvider>((kestrel, server, provider) =>
+            ConfigureEndpoints(kestrel, server.Value, provider.GetKeyedService<Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>>(AgentEndpoint.ServiceKey)));
         services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) => host.ShutdownTimeout = server.Value.Shutdown.DrainTimeout);
 
         services.AddGrpc();
@@ -61,7 +64,7 @@ internal static class ServerBuilderExtensions
         return app;
     }
 
-    private static void ConfigureEndpoints(KestrelServerOptions kestrel, ServerOptions server)
+    private static void ConfigureEndpoints(KestrelServerOptions kestrel, ServerOptions server, Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>? configureAgentEndpoint)
     {
         // Validation has run by the time Kestrel asks for its options; a parse failure here is a bug.
         RoleSet.TryParse(server.Roles, out var roles, out _);
@@ -71,13 +74,13 @@ internal static class ServerBuilderExtensions
         Listen(kestrel, server.Listen.Operator, HttpProtocols.Http2, Certificate);
         if (roles.Contains("agent-gateway"))
         {
-            Listen(kestrel, server.Listen.Agent, HttpProtocols.Http2, Certificate);
+            Listen(kestrel, server.Listen.Agent, HttpProtocols.Http2, Certificate, configureAgentEndpoint);
         }
 
         Listen(kestrel, server.Listen.Management, HttpProtocols.Http1AndHttp2, Certificate);
     }
 
-    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols, Func<X509Certificate2> certificate)
+    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols, Func<X509Certificate2> certificate, Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>? configure = null)
     {
         if (!ListenAddress.TryParse(url, out var address, out var error))
         {
@@ -87,7 +90,11 @@ internal static class ServerBuilderExtensions
         void Configure(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen)
         {
             listen.Protocols = protocols;
-            if (address.Tls)
+            if (configure is not null)
+            {
+                configure(listen);
+            }
+            else if (address.Tls)
             {
                 // TLS with ALPN: HTTP/2 negotiated as h2, HTTP/1.1 where the endpoint allows it.
                 listen.UseHttps(certificate());
