@@ -2,6 +2,9 @@ using Grpc.Core;
 using SentinelSync.Asset.Agents;
 using SentinelSync.Asset.Certificates;
 using SentinelSync.Asset.Enrollment;
+using SentinelSync.Asset.Inventory;
+using SentinelSync.Asset.Metrics;
+using SentinelSync.Asset.Reports;
 using SentinelSync.Contracts.Asset.V1;
 
 namespace SentinelSync.Asset;
@@ -14,13 +17,29 @@ internal sealed class AssetGrpcService : AssetService.AssetServiceBase
     private readonly EnrollmentTokens _tokens;
     private readonly AgentEnrollment _enrollment;
     private readonly AgentRegistry _registry;
+    private readonly AgentWatch _watch;
+    private readonly AgentReports _reports;
+    private readonly InventoryStore _inventory;
+    private readonly MetricStore _metrics;
     private readonly PlatformCertificateAuthority _authority;
 
-    public AssetGrpcService(EnrollmentTokens tokens, AgentEnrollment enrollment, AgentRegistry registry, PlatformCertificateAuthority authority)
+    public AssetGrpcService(
+        EnrollmentTokens tokens,
+        AgentEnrollment enrollment,
+        AgentRegistry registry,
+        AgentWatch watch,
+        AgentReports reports,
+        InventoryStore inventory,
+        MetricStore metrics,
+        PlatformCertificateAuthority authority)
     {
         _tokens = tokens;
         _enrollment = enrollment;
         _registry = registry;
+        _watch = watch;
+        _reports = reports;
+        _inventory = inventory;
+        _metrics = metrics;
         _authority = authority;
     }
 
@@ -47,6 +66,21 @@ internal sealed class AssetGrpcService : AssetService.AssetServiceBase
 
     public override Task<DecommissionAgentResponse> DecommissionAgent(DecommissionAgentRequest request, ServerCallContext context) =>
         _registry.DecommissionAsync(request, CallerIdentity.PrincipalName(context), context.CancellationToken);
+
+    public override Task WatchAgents(WatchAgentsRequest request, IServerStreamWriter<WatchAgentsResponse> responseStream, ServerCallContext context) =>
+        _watch.WatchAsync(request, responseStream, context.CancellationToken);
+
+    public override Task<GetInventoryResponse> GetInventory(GetInventoryRequest request, ServerCallContext context) =>
+        _inventory.GetAsync(request.AgentId, context.CancellationToken);
+
+    public override Task<ListInventoryChangesResponse> ListInventoryChanges(ListInventoryChangesRequest request, ServerCallContext context) =>
+        _inventory.ListChangesAsync(request, context.CancellationToken);
+
+    public override Task<QueryMetricsResponse> QueryMetrics(QueryMetricsRequest request, ServerCallContext context) =>
+        _metrics.QueryAsync(request, context.CancellationToken);
+
+    public override Task<RecordAgentReportsResponse> RecordAgentReports(RecordAgentReportsRequest request, ServerCallContext context) =>
+        _reports.RecordAsync(request, context.CancellationToken);
 
     public override Task<GetAgentTrustResponse> GetAgentTrust(GetAgentTrustRequest request, ServerCallContext context)
     {

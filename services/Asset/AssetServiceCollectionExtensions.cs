@@ -2,12 +2,17 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SentinelSync.Asset.Agents;
 using SentinelSync.Asset.Certificates;
 using SentinelSync.Asset.Data;
 using SentinelSync.Asset.Enrollment;
+using SentinelSync.Asset.Inventory;
+using SentinelSync.Asset.Metrics;
+using SentinelSync.Asset.Notifications;
+using SentinelSync.Asset.Reports;
 using SentinelSync.Storage;
 
 namespace SentinelSync.Asset;
@@ -36,6 +41,14 @@ public static class AssetServiceCollectionExtensions
         services.TryAddSingleton<EnrollmentTokens>();
         services.TryAddSingleton<AgentEnrollment>();
         services.TryAddSingleton<AgentRegistry>();
+        services.TryAddSingleton<AgentWatch>();
+        services.TryAddSingleton<AgentReports>();
+        services.TryAddSingleton<ChangeFeed>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<ChangeFeed>());
+        services.TryAddSingleton<OfflineSweeper>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<OfflineSweeper>());
+        services.AddAssetInventory();
+        services.AddAssetMetrics();
         return builder;
     }
 
