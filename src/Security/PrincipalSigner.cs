@@ -89,7 +89,7 @@ public sealed class PrincipalSigner
 
         // 1. The signature first, in fixed time, before the payload is parsed at all.
         Span<byte> presented = stackalloc byte[48];
-        if (signature.Length > 64 || !Base64Url.TryDecodeFromChars(signature, presented, out var written) || written != 32)
+        if (signature.Length > 64 || !Base64Url.IsValid(signature.AsSpan()) || !Base64Url.TryDecodeFromChars(signature, presented, out var written) || written != 32)
         {
             reason = "the principal signature is malformed";
             return false;

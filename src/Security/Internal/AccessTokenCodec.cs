@@ -84,7 +84,7 @@ internal sealed class AccessTokenCodec
 
         // 2. The signature, in fixed time, before the payload is trusted.
         Span<byte> presented = stackalloc byte[48];
-        if (parts[2].Length > 64 || !Base64Url.TryDecodeFromChars(parts[2], presented, out var written) || written != 32)
+        if (parts[2].Length > 64 || !Base64Url.IsValid(parts[2].AsSpan()) || !Base64Url.TryDecodeFromChars(parts[2], presented, out var written) || written != 32)
         {
             reason = "the access token's signature is malformed";
             return false;
