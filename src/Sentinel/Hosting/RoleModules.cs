@@ -1,4 +1,5 @@
 using SentinelSync.AgentGateway;
+using SentinelSync.Asset;
 
 namespace SentinelSync.Server.Hosting;
 
@@ -12,6 +13,7 @@ internal static class RoleModules
     public static readonly IReadOnlyList<RoleModule> All =
     [
         new("agent-gateway", b => b.AddAgentGateway(), a => a.MapAgentGateway()),
+        new("asset", b => b.AddAsset(), a => a.MapAsset()),
     ];
 
     /// <summary>The modules of the roles that run here, in composition order.</summary>
