@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SentinelSync.Contracts;
+using SentinelSync.Gateway.Internal;
+using SentinelSync.Gateway.Transcoding;
+using SentinelSync.Security;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
+
+namespace SentinelSync.Gateway;
+
+/// <summary>Composes the gateway role (the operators' edge, and the auth role it serves) into a host.</summary>
+public static class GatewayHostingExtensions
+{
+    /// <summary>The OpenAPI document's path.</summary>
+    public const string OpenApiPath = "/openapi.json";
+
+    private const string DefaultInternalAddress = "http://127.0.0.1:7403";
+
+    /// <summary>
+    /// Registers the gateway: the auth role (<c>AddAuth</c>), edge authentication, rate limiting, REST transcoding,
+    /// and the reverse proxy with one route per contract service, one cluster per role (section <c>Gateway</c>),
+    /// active gRPC health checks and passive failure detection. Needs <c>Database:ConnectionString</c> and
+    /// <c>Security:InternalSigningKey</c>.
+    /// </summary>
+    /// <param name="builder">The host's builder.</param>
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        builder.AddAuth();
+        services.AddSentinelAuthentication();
+        services.AddSentinelRateLimiting();
+        services.AddTranscoding();
+
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.AddSingleton(provider => GatewayRouteTable.Create(
+            ContractCatalog.Services,
+            provider.GetRequiredService<IOptions<GatewayOptions>>().Value,
+            LocalAddress(provider.GetRequiredService<IConfiguration>()["Listen:Internal"] ?? DefaultInternalAddress)));
+        services.AddSingleton<EdgeAuthorization>();
+        services.AddSingleton<BackendChannels>();
+
+        services.AddReverseProxy();
+        services.AddSingleton<IProxyConfigProvider>(provider =>
+        {
+            var table = provider.GetRequiredService<GatewayRouteTable>();
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("SentinelSync.Gateway");
+            GatewayLog.RoutesBuilt(logger, table.Routes.Count, table.Clusters.Count);
+            foreach (var cluster in table.Clusters)
+            {
+                GatewayLog.RoleAddresses(logger, cluster.ClusterId, string.Join(", ", cluster.Destinations!.Values.Select(d => d.Address)));
+            }
+
+            return new InMemoryConfigProvider(table.Routes, table.Clusters);
+        });
+
+        // Active health checks are real gRPC health calls; YARP's monitor schedules them and this policy reads them.
+        services.AddSingleton<IProbingRequestFactory, GrpcHealthProbeFactory>();
+        services.AddSingleton<IActiveHealthCheckPolicy, GrpcHealthCheckPolicy>();
+        services.AddOptions<TransportFailureRateHealthPolicyOptions>().Configure<IOptions<GatewayOptions>>((failure, gateway) =>
+        {
+            failure.MinimalTotalCountThreshold = gateway.Value.FailureMinimalCallCount;
+            failure.DefaultFailureRateLimit = gateway.Value.FailureRateLimit;
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps the edge: proxied gRPC routes, REST transcoding and the OpenAPI document (all marked with
+    /// <see cref="EdgeEndpointMetadata"/>), with security headers, request limits, authentication, rate limiting and
+    /// the access decision in front of them; and <c>sentinel.auth.v1.AuthService</c>.
+    /// </summary>
+    /// <param name="app">The application.</param>
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var edge = app.Services.GetRequiredService<EdgeAuthorization>();
+        app.UseWhen(
+            context => context.GetEndpoint()?.Metadata.GetMetadata<EdgeEndpointMetadata>() is not null,
+            branch =>
+            {
+                branch.UseSentinelSecurityHeaders();
+                branch.UseSentinelRequestLimits();
+                branch.UseAuthentication();
+                branch.UseRateLimiter();
+                branch.Use((context, next) => edge.AuthorizeRestAsync(context, () => next(context)));
+            });
+
+        app.MapAuth();
+
+        app.MapReverseProxy(pipeline =>
+            {
+                pipeline.Use((context, next) => edge.AuthorizeGrpcAsync(context, next));
+                pipeline.UseLoadBalancing();
+                pipeline.UsePassiveHealthChecks();
+            })
+            .Add(endpoint => endpoint.Metadata.Add(EdgeEndpointMetadata.Instance));
+
+        var table = app.Services.GetRequiredService<GatewayRouteTable>();
+        var channels = app.Services.GetRequiredService<BackendChannels>();
+        var routed = ContractCatalog.Services.Where(service => table.RoleByService.ContainsKey(service.FullName)).ToList();
+        var backend = new TranscodingBackend((_, method) => channels.For(method))
+        {
+            ConfigureCall = (context, method, options) => edge.SignCall(context, MethodAccessTable.Path(method), options),
+        };
+        app.MapTranscoding(routed, backend).Add(endpoint => endpoint.Metadata.Add(EdgeEndpointMetadata.Instance));
+        app.MapOpenApiDocument(OpenApiPath, routed).Add(endpoint => endpoint.Metadata.Add(EdgeEndpointMetadata.Instance));
+        return app;
+    }
+
+    /// <summary>An endpoint as a client on this machine reaches it: a wildcard host becomes 127.0.0.1.</summary>
+    internal static string LocalAddress(string listen) =>
+        listen.Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal)
+            .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal)
+            .Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
+            .Replace("://[::]:", "://127.0.0.1:", StringComparison.Ordinal)
+            .TrimEnd('/');
+}
