@@ -17,13 +17,17 @@ public sealed class TranscodingBackend
         CallInvoker = callInvoker;
     }
 
-    /// <summary>Picks the call invoker (the backend) for a request to a method.</summary>
+    /// <summary>
+    /// Picks the call invoker (the backend) for a request to a method. Throwing <see cref="RpcException"/> answers
+    /// the request with that status (e.g. UNAVAILABLE when no backend serves the method).
+    /// </summary>
     public Func<HttpContext, MethodDescriptor, CallInvoker> CallInvoker { get; }
 
     /// <summary>
     /// Adjusts the call options of a request before the call starts: add authentication metadata to
     /// <see cref="CallOptions.Headers"/> (never null here), set a deadline. The options it receives carry
-    /// the forwarded headers and the request's abort token; keep that token.
+    /// the forwarded headers and the request's abort token; keep that token. Throwing
+    /// <see cref="RpcException"/> refuses the call with that status (e.g. UNAUTHENTICATED → 401).
     /// </summary>
     public Func<HttpContext, MethodDescriptor, CallOptions, CallOptions>? ConfigureCall { get; init; }
 }

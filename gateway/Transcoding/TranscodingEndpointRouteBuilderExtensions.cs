@@ -34,8 +34,16 @@ public static class TranscodingEndpointRouteBuilderExtensions
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<TranscodingOptions>>().Value;
         var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("SentinelSync.Gateway.Transcoding");
         var builders = new List<IEndpointConventionBuilder>();
+        var routes = new Dictionary<(string, string), HttpBinding>();
         foreach (var binding in HttpBindingTable.Create(services))
         {
+            // Two bindings on the same method and route pattern would make every such request ambiguous.
+            if (!routes.TryAdd((binding.HttpMethod, binding.Template.ToRoutePattern()), binding))
+            {
+                var other = routes[(binding.HttpMethod, binding.Template.ToRoutePattern())];
+                throw new InvalidOperationException($"REST bindings collide: '{binding}' and '{other}' match the same requests.");
+            }
+
             var endpoint = new TranscodingEndpoint(binding, backend, options, logger);
             var builder = endpoints.MapMethods(binding.Template.ToRoutePattern(), [binding.HttpMethod], endpoint.HandleAsync)
                 .WithDisplayName($"REST {binding.HttpMethod} {binding.Template.Text} => {binding.Method.FullName}")

@@ -160,6 +160,26 @@ public sealed class EndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_GatewayCallbackFails_500WithStatusBody()
+    {
+        var (response, json) = await SendAsync(HttpMethod.Get, "/v1/agents/a1", configure: r => r.Headers.Add("x-test-explode", "1"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        AssertStatusBody(json, 13, "The gateway failed to call sentinel.asset.v1.AssetService.GetAgent.");
+        Assert.Empty(_host.Recorder.Calls);
+    }
+
+    [Fact]
+    public async Task Get_GatewayCallbackRefuses_StatusOfItsRpcException()
+    {
+        var (response, json) = await SendAsync(HttpMethod.Get, "/v1/agents/a1", configure: r => r.Headers.Add("x-test-deny", "1"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        AssertStatusBody(json, 16, "No credentials.");
+        Assert.Empty(_host.Recorder.Calls);
+    }
+
+    [Fact]
     public async Task Get_UnimplementedMethod_501()
     {
         var (response, json) = await SendAsync(HttpMethod.Get, "/v1/agents/a1/inventory");

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Google.Protobuf.Reflection;
 
@@ -39,7 +40,7 @@ internal sealed class OpenApiDocumentWriter
         }
 
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteDocument(json, bindings, title, version);
         }

@@ -7,7 +7,7 @@ namespace SentinelSync.Gateway.Transcoding.Internal;
 internal sealed record PathVariable(string FieldPath, int StartSegment, int EndSegment)
 {
     /// <summary>The field path split into field names.</summary>
-    public IReadOnlyList<string> FieldNames { get; } = FieldPath.Split('.');
+    public IReadOnlyList<string> FieldNames => FieldPath.Split('.');
 
     /// <summary>Whether the variable spans more than one segment, or a <c>**</c>: its value may hold '/'.</summary>
     public bool IsMultiSegment(IReadOnlyList<PathSegment> segments) =>

@@ -28,5 +28,8 @@ internal sealed partial class TranscodingEndpoint
 
         [LoggerMessage(EventId = 4006, Level = LogLevel.Debug, Message = "Header '{Header}' not forwarded as metadata: {Reason}")]
         public static partial void HeaderNotForwarded(ILogger logger, string header, string reason);
+
+        [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Transcoding a request to {Method} failed.")]
+        public static partial void TranscodingFailed(ILogger logger, Exception exception, string method);
     }
 }

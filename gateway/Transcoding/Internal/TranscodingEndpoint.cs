@@ -70,16 +70,16 @@ internal sealed partial class TranscodingEndpoint
             return;
         }
 
-        var callOptions = new CallOptions(ForwardHeaders(context.Request.Headers), cancellationToken: aborted);
-        if (_backend.ConfigureCall is { } configure)
-        {
-            callOptions = configure(context, _binding.Method, callOptions);
-        }
-
-        var invoker = _backend.CallInvoker(context, _binding.Method);
-        Log.Transcoding(_logger, _binding.HttpMethod, context.Request.Path, _binding.Method.FullName);
         try
         {
+            var callOptions = new CallOptions(ForwardHeaders(context.Request.Headers), cancellationToken: aborted);
+            if (_backend.ConfigureCall is { } configure)
+            {
+                callOptions = configure(context, _binding.Method, callOptions);
+            }
+
+            var invoker = _backend.CallInvoker(context, _binding.Method);
+            Log.Transcoding(_logger, _binding.HttpMethod, context.Request.Path, _binding.Method.FullName);
             if (_binding.IsServerStreaming)
             {
                 await StreamAsync(context, invoker, callOptions, request);
@@ -89,6 +89,12 @@ internal sealed partial class TranscodingEndpoint
                 await UnaryAsync(context, invoker, callOptions, request);
             }
         }
+        catch (RpcException ex) when (!aborted.IsCancellationRequested && !context.Response.HasStarted)
+        {
+            // The gateway's callbacks refuse a call (e.g. UNAUTHENTICATED) by throwing RpcException.
+            Log.CallFailed(_logger, _binding.Method.FullName, ex.StatusCode, ex.Status.Detail);
+            await WriteErrorAsync(context, ex.StatusCode, ex.Status.Detail, StatusMapping.ToHttpStatus(ex.StatusCode), ex.Trailers);
+        }
         catch (RpcException) when (aborted.IsCancellationRequested)
         {
             Log.ClientWentAway(_logger, _binding.Method.FullName);
@@ -96,6 +102,12 @@ internal sealed partial class TranscodingEndpoint
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             Log.ClientWentAway(_logger, _binding.Method.FullName);
+        }
+        catch (Exception ex) when (ex is not RpcException and not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // A failure of our own (or of the backend callback): still a google.rpc.Status body, without internals.
+            Log.TranscodingFailed(_logger, ex, _binding.Method.FullName);
+            await WriteErrorAsync(context, StatusCode.Internal, $"The gateway failed to call {_binding.Method.FullName}.", StatusCodes.Status500InternalServerError, Metadata.Empty);
         }
     }
 

@@ -67,8 +67,18 @@ public sealed class TranscodingTestHost : IAsyncDisposable
         var gateway = gatewayBuilder.Build();
         gateway.MapTranscoding(Services, new TranscodingBackend((_, _) => invoker)
         {
-            ConfigureCall = (_, method, options) =>
+            ConfigureCall = (context, method, options) =>
             {
+                if (context.Request.Headers.ContainsKey("x-test-explode"))
+                {
+                    throw new InvalidOperationException("The test asked the gateway callback to fail.");
+                }
+
+                if (context.Request.Headers.ContainsKey("x-test-deny"))
+                {
+                    throw new RpcException(new Status(StatusCode.Unauthenticated, "No credentials."));
+                }
+
                 options.Headers!.Add(GatewayHeader, "test-operator:" + method.Name);
                 return options;
             },
