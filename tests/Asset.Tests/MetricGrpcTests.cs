@@ -58,6 +58,56 @@ public sealed class MetricGrpcTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task RecordAgentReports_WriterDiesMidTransaction_ReplayStoresEverySampleOnce()
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Start);
+        var database = await postgres.CreateDatabaseAsync(timeout.Token);
+        await using var host = await AssetTestHost.StartAsync(database, AssetTestHost.NewCaKey());
+        var token = await Enroll.CreateTokenAsync(host.Client);
+        var agentId = (await Enroll.AgentAsync(host.Client, token.Secret)).AgentId;
+        var start = host.Clock.GetUtcNow().AddMinutes(-30);
+        Assert.Equal(3UL, await RecordAsync(host.Client, agentId, start, 1, 3));
+        await using var dataSource = NpgsqlDataSource.Create(database);
+
+        // 1. Hold the samples table so the next write stops inside its transaction, at the COPY.
+        await using var blocker = await dataSource.OpenConnectionAsync(timeout.Token);
+        await using var blocking = await blocker.BeginTransactionAsync(timeout.Token);
+        await using (var command = new NpgsqlCommand("LOCK TABLE asset.metric_samples IN ACCESS EXCLUSIVE MODE", blocker))
+        {
+            await command.ExecuteNonQueryAsync(timeout.Token);
+        }
+
+        var interrupted = RecordAsync(host.Client, agentId, start, 4, 6);
+
+        // 2. Kill the writer's session mid-transaction, as a dying server would leave it.
+        var killed = false;
+        for (var attempt = 0; attempt < 200 && !killed; attempt++)
+        {
+            await using var command = dataSource.CreateCommand("""
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE 'COPY asset.metric_samples%'
+                """);
+            killed = await command.ExecuteScalarAsync(timeout.Token) is true;
+            if (!killed)
+            {
+                await Task.Delay(50, timeout.Token);
+            }
+        }
+
+        Assert.True(killed, "the write never reached the COPY");
+        await blocking.RollbackAsync(timeout.Token);
+        await Assert.ThrowsAnyAsync<RpcException>(() => interrupted);
+
+        // 3. The agent saw no ack for 4-6 and sends them again.
+        Assert.Equal(6UL, await RecordAsync(host.Client, agentId, start, 4, 6));
+        await using var count = dataSource.CreateCommand("SELECT count(*), sum(value) FROM asset.metric_samples");
+        await using var reader = await count.ExecuteReaderAsync(timeout.Token);
+        Assert.True(await reader.ReadAsync(timeout.Token));
+        Assert.Equal(60L, reader.GetInt64(0));
+        Assert.Equal(Enumerable.Range(1, 6).Sum(sequence => Enumerable.Range(0, 10).Sum(disk => (sequence * 100d) + disk)), reader.GetDouble(1));
+    }
+
+    [Fact]
     public async Task QueryMetrics_BadRequestOrUnknownAgent_InvalidArgumentOrNotFoundOverTheWire()
     {
         using var timeout = new CancellationTokenSource(TestTimeouts.Start);
