@@ -1,6 +1,7 @@
 using Grpc.Core;
 using SentinelSync.Asset.Agents;
 using SentinelSync.Asset.Certificates;
+using SentinelSync.Asset.Configs;
 using SentinelSync.Asset.Enrollment;
 using SentinelSync.Asset.Inventory;
 using SentinelSync.Asset.Metrics;
@@ -21,6 +22,8 @@ internal sealed class AssetGrpcService : AssetService.AssetServiceBase
     private readonly AgentReports _reports;
     private readonly InventoryStore _inventory;
     private readonly MetricStore _metrics;
+    private readonly ConfigStore _configs;
+    private readonly ConfigWatch _configWatch;
     private readonly PlatformCertificateAuthority _authority;
 
     public AssetGrpcService(
@@ -31,6 +34,8 @@ internal sealed class AssetGrpcService : AssetService.AssetServiceBase
         AgentReports reports,
         InventoryStore inventory,
         MetricStore metrics,
+        ConfigStore configs,
+        ConfigWatch configWatch,
         PlatformCertificateAuthority authority)
     {
         _tokens = tokens;
@@ -40,6 +45,8 @@ internal sealed class AssetGrpcService : AssetService.AssetServiceBase
         _reports = reports;
         _inventory = inventory;
         _metrics = metrics;
+        _configs = configs;
+        _configWatch = configWatch;
         _authority = authority;
     }
 
@@ -81,6 +88,21 @@ internal sealed class AssetGrpcService : AssetService.AssetServiceBase
 
     public override Task<RecordAgentReportsResponse> RecordAgentReports(RecordAgentReportsRequest request, ServerCallContext context) =>
         _reports.RecordAsync(request, context.CancellationToken);
+
+    public override Task<PutConfigResponse> PutConfig(PutConfigRequest request, ServerCallContext context) =>
+        _configs.PutAsync(request, CallerIdentity.PrincipalName(context), context.CancellationToken);
+
+    public override Task<ListConfigVersionsResponse> ListConfigVersions(ListConfigVersionsRequest request, ServerCallContext context) =>
+        _configs.ListVersionsAsync(request, context.CancellationToken);
+
+    public override Task<DiffConfigVersionsResponse> DiffConfigVersions(DiffConfigVersionsRequest request, ServerCallContext context) =>
+        _configs.DiffAsync(request, context.CancellationToken);
+
+    public override Task<GetEffectiveConfigResponse> GetEffectiveConfig(GetEffectiveConfigRequest request, ServerCallContext context) =>
+        _configs.GetEffectiveAsync(request, context.CancellationToken);
+
+    public override Task WatchConfigChanges(WatchConfigChangesRequest request, IServerStreamWriter<WatchConfigChangesResponse> responseStream, ServerCallContext context) =>
+        _configWatch.WatchAsync(responseStream, context.CancellationToken);
 
     public override Task<GetAgentTrustResponse> GetAgentTrust(GetAgentTrustRequest request, ServerCallContext context)
     {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using SentinelSync.Asset.Agents;
 using SentinelSync.Asset.Certificates;
+using SentinelSync.Asset.Configs;
 using SentinelSync.Asset.Data;
 using SentinelSync.Asset.Enrollment;
 using SentinelSync.Asset.Inventory;
@@ -43,6 +44,8 @@ public static class AssetServiceCollectionExtensions
         services.TryAddSingleton<AgentRegistry>();
         services.TryAddSingleton<AgentWatch>();
         services.TryAddSingleton<AgentReports>();
+        services.TryAddSingleton<ConfigStore>();
+        services.TryAddSingleton<ConfigWatch>();
         services.TryAddSingleton<ChangeFeed>();
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<ChangeFeed>());
         services.TryAddSingleton<OfflineSweeper>();
