@@ -50,6 +50,17 @@ public sealed class MetricPartitionTests
     }
 
     [Fact]
+    public async Task RunOnceAsync_SixHourPartitions_CreatesQuartersNamedByTheirStart()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var db = await MetricTestDatabase.CreateAsync(_postgres, new FakeClock(Now), cts.Token, new Dictionary<string, string?> { ["Asset:Metrics:PartitionInterval"] = "06:00:00", ["Asset:Metrics:PartitionsAhead"] = "1" });
+
+        await db.Maintenance.RunOnceAsync(cts.Token);
+
+        Assert.Equal(["metric_samples_p20261122_120000", "metric_samples_p20261122_180000"], await MetricStoreTests.PartitionsAsync(db, cts.Token));
+    }
+
+    [Fact]
     public void SlotStart_DailyAndSixHourly_AlignsToUtcMidnightAndQuarters()
     {
         var time = new DateTime(2026, 11, 22, 13, 45, 10, DateTimeKind.Utc);

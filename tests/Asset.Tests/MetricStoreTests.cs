@@ -52,6 +52,23 @@ public sealed class MetricStoreTests
     }
 
     [Fact]
+    public async Task AppendAsync_ConcurrentWritersForADayWithoutPartition_AllCommitIntoOnePartition()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var db = await MetricTestDatabase.CreateAsync(_postgres, new FakeClock(Now), cts.Token);
+        var agents = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            agents.Add(await db.AddAgentAsync(cts.Token));
+        }
+
+        await Task.WhenAll(agents.Select((agent, i) => db.AppendAsync(agent, [Batch(Now.AddDays(-3), [Sample("cpu", i + 1)])], cts.Token))).WaitAsync(cts.Token);
+
+        Assert.Equal(["metric_samples_p20261119"], await PartitionsAsync(db, cts.Token));
+        Assert.Equal(10d, await db.ScalarAsync<double>("SELECT sum(value) FROM asset.metric_samples", cts.Token));
+    }
+
+    [Fact]
     public async Task AppendAsync_CallerRollsBack_LeavesNoSampleSeriesOrPartition()
     {
         using var cts = new CancellationTokenSource(Timeout);
