@@ -21,7 +21,9 @@ internal sealed partial class MetricPartitionCatalog
     private readonly NpgsqlDataSource _dataSource;
     private readonly MetricPartitionLayout _layout;
     private readonly ILogger<MetricPartitionCatalog> _logger;
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
     private volatile MetricPartitionRange[] _known = [];
+    private int _generation;
 
     public MetricPartitionCatalog(NpgsqlDataSource dataSource, MetricPartitionLayout layout, ILogger<MetricPartitionCatalog> logger)
     {
@@ -60,10 +62,30 @@ internal sealed partial class MetricPartitionCatalog
     public void Forget() => _known = [];
 
     /// <summary>Reads the committed partitions again.</summary>
+    /// <remarks>
+    /// One refresh at a time, and callers that waited for one take its result: a burst of misses (late data for a day
+    /// this process has not seen) costs one extra pooled connection, not one per caller, whose own connections are
+    /// already taken by their transactions.
+    /// </remarks>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        _known = [.. await ReadAsync(connection, cancellationToken)];
+        var generation = Volatile.Read(ref _generation);
+        await _refreshing.WaitAsync(cancellationToken);
+        try
+        {
+            if (Volatile.Read(ref _generation) != generation)
+            {
+                return;
+            }
+
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            _known = [.. await ReadAsync(connection, cancellationToken)];
+            Interlocked.Increment(ref _generation);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
     }
 
     /// <summary>
@@ -141,11 +163,6 @@ internal sealed partial class MetricPartitionCatalog
         await SetLockTimeoutAsync(connection, lockTimeout, cancellationToken);
         var created = await EnsureAsync(connection, times, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (created.Count > 0)
-        {
-            await RefreshAsync(cancellationToken);
-        }
-
         return created;
     }
 
@@ -177,11 +194,6 @@ internal sealed partial class MetricPartitionCatalog
             await transaction.CommitAsync(cancellationToken);
             dropped.Add(range);
             PartitionDropped(_logger, range.Name, range.Start, range.End);
-        }
-
-        if (dropped.Count > 0)
-        {
-            _known = [.. await ReadAsync(connection, cancellationToken)];
         }
 
         return dropped;

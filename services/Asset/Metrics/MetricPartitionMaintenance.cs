@@ -37,7 +37,10 @@ internal sealed partial class MetricPartitionMaintenance : BackgroundService
         _logger = logger;
     }
 
-    /// <summary>One pass: create ahead, then drop expired.</summary>
+    /// <summary>
+    /// One pass: create ahead, drop expired, then re-read the partitions, so writers find the ones created ahead (here or
+    /// by another replica) in memory before their time comes.
+    /// </summary>
     /// <returns>How many partitions were created and dropped.</returns>
     public async Task<(int Created, int Dropped)> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +48,7 @@ internal sealed partial class MetricPartitionMaintenance : BackgroundService
         var now = _timeProvider.GetUtcNow().UtcDateTime;
         var created = await _partitions.CreateAheadAsync(now, options.PartitionsAhead, LockTimeout, cancellationToken);
         var dropped = await _partitions.DropExpiredAsync(now - options.Retention, LockTimeout, cancellationToken);
+        await _partitions.RefreshAsync(cancellationToken);
         return (created.Count, dropped.Count);
     }
 
