@@ -19,9 +19,17 @@ public sealed class TranscodingOptions
 
     /// <summary>
     /// HTTP headers forwarded to the backend as gRPC metadata of the same (lower-case) name
-    /// (<c>Transcoding:ForwardedHeaders</c>), in addition to <see cref="DefaultForwardedHeaders"/>. Headers
-    /// named <c>Grpc-Metadata-&lt;key&gt;</c> are always forwarded as <c>&lt;key&gt;</c>. Authentication is
-    /// the gateway's: it adds its own metadata per call, so <c>authorization</c> is not forwarded by default.
+    /// (<c>Transcoding:ForwardedHeaders</c>), in addition to <see cref="DefaultForwardedHeaders"/>.
+    /// Authentication is the gateway's: it adds its own metadata per call, so <c>authorization</c> is not
+    /// forwarded unless listed here.
     /// </summary>
     public List<string> ForwardedHeaders { get; set; } = [];
+
+    /// <summary>
+    /// Whether request headers named <c>Grpc-Metadata-&lt;key&gt;</c> are forwarded as metadata <c>&lt;key&gt;</c>,
+    /// as grpc-gateway does (<c>Transcoding:ForwardGrpcMetadataHeaders</c>). Off by default, so that a REST
+    /// client cannot set metadata the backends might trust; <c>authorization</c> and <c>cookie</c> are never
+    /// forwarded this way.
+    /// </summary>
+    public bool ForwardGrpcMetadataHeaders { get; set; }
 }

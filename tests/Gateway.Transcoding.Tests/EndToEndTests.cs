@@ -74,6 +74,8 @@ public sealed class EndToEndTests : IAsyncLifetime
         {
             r.Headers.Add("x-tenant", "t1");
             r.Headers.Add("Grpc-Metadata-x-custom", "c1");
+            r.Headers.Add("Grpc-Metadata-authorization", "Bearer forged");
+            r.Headers.Add("authorization", "Bearer client");
         });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -83,6 +85,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Equal(new ListAgentsRequest { LabelSelector = "env=prod", State = AgentState.Offline, PageSize = 5 }, request);
         Assert.Equal("t1", _host.Recorder.LastHeaders.GetValue("x-tenant"));
         Assert.Equal("c1", _host.Recorder.LastHeaders.GetValue("x-custom"));
+        Assert.Null(_host.Recorder.LastHeaders.GetValue("authorization"));
     }
 
     [Fact]

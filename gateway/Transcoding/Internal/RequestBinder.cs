@@ -39,13 +39,11 @@ internal static class RequestBinder
         Action<string>? ignoredQuery = null)
     {
         var input = binding.Method.InputType;
-        var request = input.Parser.ParseFrom(ByteString.Empty);
 
-        // 1. The body.
-        if (binding.HasBody && !string.IsNullOrWhiteSpace(body))
-        {
-            request.MergeFrom(ParseBody(binding, body).ToByteString());
-        }
+        // 1. The body: the request as it says, or an empty one.
+        var request = binding.HasBody && !string.IsNullOrWhiteSpace(body)
+            ? ParseBody(binding, body)
+            : input.Parser.ParseFrom(ByteString.Empty);
 
         // 2. Path variables override the body.
         for (var i = 0; i < binding.Template.Variables.Count; i++)

@@ -207,11 +207,21 @@ internal sealed partial class TranscodingEndpoint
             }
         }
 
+        if (!_options.ForwardGrpcMetadataHeaders)
+        {
+            return metadata;
+        }
+
         foreach (var (name, values) in headers)
         {
             if (name.Length > MetadataHeaderPrefix.Length && name.StartsWith(MetadataHeaderPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 var key = name[MetadataHeaderPrefix.Length..].ToLowerInvariant();
+                if (key is "authorization" or "cookie")
+                {
+                    continue;
+                }
+
                 foreach (var value in values)
                 {
                     TryAdd(metadata, key, value);

@@ -63,6 +63,7 @@ public sealed class TranscodingTestHost : IAsyncDisposable
         {
             options.MaxRequestBodySize = maxRequestBodySize;
             options.ForwardedHeaders.Add("x-tenant");
+            options.ForwardGrpcMetadataHeaders = true;
         });
         var gateway = gatewayBuilder.Build();
         gateway.MapTranscoding(Services, new TranscodingBackend((_, _) => invoker)
