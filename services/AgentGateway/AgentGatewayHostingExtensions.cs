@@ -47,7 +47,7 @@ public static class AgentGatewayHostingExtensions
                 KeepAlivePingDelay = TimeSpan.FromSeconds(30),
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
             });
-            return new AssetService.AssetServiceClient(InternalCaller.Attach(channel.CreateCallInvoker()));
+            return new AssetService.AssetServiceClient(InternalCaller.Attach(channel.CreateCallInvoker(), provider.GetService<SentinelSync.Security.PrincipalSigner>()));
         });
         services.AddSingleton<AgentTrust>();
         services.AddSingleton<AgentSessionRegistry>();

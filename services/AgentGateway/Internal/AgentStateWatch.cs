@@ -14,18 +14,23 @@ internal sealed class AgentStateWatch : BackgroundService
     private readonly AssetService.AssetServiceClient _asset;
     private readonly AgentSessionRegistry _sessions;
     private readonly TimeProvider _timeProvider;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<AgentStateWatch> _logger;
 
-    public AgentStateWatch(AssetService.AssetServiceClient asset, AgentSessionRegistry sessions, TimeProvider timeProvider, ILogger<AgentStateWatch> logger)
+    public AgentStateWatch(AssetService.AssetServiceClient asset, AgentSessionRegistry sessions, TimeProvider timeProvider, IHostApplicationLifetime lifetime, ILogger<AgentStateWatch> logger)
     {
         _asset = asset;
         _sessions = sessions;
         _timeProvider = timeProvider;
+        _lifetime = lifetime;
         _logger = logger;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken hostStopping)
     {
+        // The watch ends as soon as the application begins to stop, so the server's drain does not wait for it.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, _lifetime.ApplicationStopping);
+        var stoppingToken = stopping.Token;
         var attempt = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -43,7 +48,7 @@ internal sealed class AgentStateWatch : BackgroundService
                     }
                 }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is OperationCanceledException or RpcException && stoppingToken.IsCancellationRequested)
             {
                 return;
             }

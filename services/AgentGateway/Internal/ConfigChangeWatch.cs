@@ -19,22 +19,29 @@ internal sealed class ConfigChangeWatch : BackgroundService
     private readonly AgentSessionRegistry _sessions;
     private readonly ConfigPusher _pusher;
     private readonly TimeProvider _timeProvider;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<ConfigChangeWatch> _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _lock = new();
     private HashSet<string> _pendingAgents = new(StringComparer.Ordinal);
     private bool _pendingAll;
 
-    public ConfigChangeWatch(AssetService.AssetServiceClient asset, AgentSessionRegistry sessions, ConfigPusher pusher, TimeProvider timeProvider, ILogger<ConfigChangeWatch> logger)
+    public ConfigChangeWatch(AssetService.AssetServiceClient asset, AgentSessionRegistry sessions, ConfigPusher pusher, TimeProvider timeProvider, IHostApplicationLifetime lifetime, ILogger<ConfigChangeWatch> logger)
     {
         _asset = asset;
         _sessions = sessions;
         _pusher = pusher;
         _timeProvider = timeProvider;
+        _lifetime = lifetime;
         _logger = logger;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(WatchAsync(stoppingToken), RefreshAsync(stoppingToken));
+    protected override async Task ExecuteAsync(CancellationToken hostStopping)
+    {
+        // The watch ends as soon as the application begins to stop, so the server's drain does not wait for it.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, _lifetime.ApplicationStopping);
+        await Task.WhenAll(WatchAsync(stopping.Token), RefreshAsync(stopping.Token));
+    }
 
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
@@ -53,7 +60,7 @@ internal sealed class ConfigChangeWatch : BackgroundService
                     Enqueue(change.Target?.TargetCase == ConfigTarget.TargetOneofCase.AgentId ? change.Target.AgentId : null);
                 }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is OperationCanceledException or RpcException && cancellationToken.IsCancellationRequested)
             {
                 return;
             }
