@@ -50,6 +50,31 @@ public sealed class MappingTests
     }
 
     [Fact]
+    public async Task Transcode_GrpcMetadataHeadersByDefault_NotForwarded()
+    {
+        await using var host = await TranscodingTestHost.StartAsync(configure: o => o.ForwardGrpcMetadataHeaders = false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/agents/a1");
+        request.Headers.Add("Grpc-Metadata-x-custom", "c1");
+        request.Headers.Add("x-request-id", "r1");
+
+        using var response = await host.Client.SendAsync(request).WaitAsync(TestTimeouts.Call);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(host.Recorder.LastHeaders.GetValue("x-custom"));
+        Assert.Equal("r1", host.Recorder.LastHeaders.GetValue("x-request-id"));
+    }
+
+    [Fact]
+    public void TranscodingOptions_Defaults_SafeForAnEdge()
+    {
+        var options = new TranscodingOptions();
+
+        Assert.False(options.ForwardGrpcMetadataHeaders);
+        Assert.Equal(4 * 1024 * 1024, options.MaxRequestBodySize);
+        Assert.DoesNotContain("authorization", TranscodingOptions.DefaultForwardedHeaders);
+    }
+
+    [Fact]
     public async Task AddTranscoding_ZeroBodyLimit_StartFailsNamingTheSetting()
     {
         await using var app = BuildApp(o => o.MaxRequestBodySize = 0);

@@ -43,7 +43,7 @@ public sealed class TranscodingTestHost : IAsyncDisposable
     public static IEnumerable<Google.Protobuf.Reflection.ServiceDescriptor> Services =>
         ContractCatalog.Services.Append(LibraryReflection.Descriptor.Services[0]);
 
-    public static async Task<TranscodingTestHost> StartAsync(long maxRequestBodySize = 64 * 1024)
+    public static async Task<TranscodingTestHost> StartAsync(long maxRequestBodySize = 64 * 1024, Action<TranscodingOptions>? configure = null)
     {
         var recorder = new BackendRecorder();
 
@@ -64,6 +64,7 @@ public sealed class TranscodingTestHost : IAsyncDisposable
             options.MaxRequestBodySize = maxRequestBodySize;
             options.ForwardedHeaders.Add("x-tenant");
             options.ForwardGrpcMetadataHeaders = true;
+            configure?.Invoke(options);
         });
         var gateway = gatewayBuilder.Build();
         gateway.MapTranscoding(Services, new TranscodingBackend((_, _) => invoker)
