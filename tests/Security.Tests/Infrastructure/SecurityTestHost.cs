@@ -43,7 +43,8 @@ public sealed class SecurityTestHost : IAsyncDisposable
         Action<WebApplicationBuilder>? configure = null,
         Action<WebApplication>? map = null,
         TimeProvider? clock = null,
-        HttpProtocols protocols = HttpProtocols.Http2)
+        HttpProtocols protocols = HttpProtocols.Http2,
+        Action<ListenOptions>? listen = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -51,7 +52,11 @@ public sealed class SecurityTestHost : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = protocols));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, options =>
+        {
+            options.Protocols = protocols;
+            listen?.Invoke(options);
+        }));
         var all = new Dictionary<string, string?> { ["Security:InternalSigningKey"] = TestSecurity.SigningKey };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
