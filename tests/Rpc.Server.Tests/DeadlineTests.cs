@@ -61,7 +61,8 @@ public sealed class DeadlineTests
         await using var host = await GrpcTestHost.StartAsync(time: time);
         host.Script.Unary = async (_, context) =>
         {
-            using var registration = context.CancellationToken.Register(() => tokenFired.TrySetResult());
+            // Not disposed in the handler: a handler unwinding inline (cancelled Task.Delay) would unregister it before it runs.
+            context.CancellationToken.Register(() => tokenFired.TrySetResult());
             started.SetResult();
             await Task.Delay(Timeout.Infinite, context.CancellationToken);
             return new SimpleResponse();
@@ -76,7 +77,8 @@ public sealed class DeadlineTests
         time.Advance(TimeSpan.FromSeconds(1));
         var result = await call;
 
-        await tokenFired.Task.WaitAsync(TestTimeouts.Call);
+        var fired = await Task.WhenAny(tokenFired.Task, Task.Delay(TestTimeouts.Call)) == tokenFired.Task;
+        Assert.True(fired, $"The handler's token did not fire; the call ended with {result.Status} '{result.RawMessage}'. Server log:\n{host.Logs.Describe()}");
         Assert.Equal((int)StatusCode.DeadlineExceeded, result.Status);
         Assert.True(result.IsTrailersOnly);
         Assert.Equal("Deadline Exceeded", result.RawMessage);

@@ -12,6 +12,11 @@ public sealed class LogSink : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new SinkLogger(this, categoryName);
 
+    /// <summary>The gRPC runtime's entries, one per line, for assertion messages.</summary>
+    public string Describe() => string.Join(
+        Environment.NewLine,
+        _entries.Where(e => e.Category.StartsWith("Grpc", StringComparison.Ordinal)).Select(e => $"{e.Level} {e.EventId.Id} {e.Message} {e.Exception?.GetType().Name}"));
+
     public void Dispose()
     {
     }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Core.Internal;
 using Grpc.Net.Compression;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
@@ -31,6 +32,9 @@ internal sealed partial class ServerCall : ServerCallContext
     /// <summary>How long a handler may keep running after its deadline before the stream is reset.</summary>
     private static readonly TimeSpan DeadlineResetGrace = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a failed read or write waits for Kestrel to report the client's reset.</summary>
+    private static readonly TimeSpan TransportAbortGrace = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Buffered (BufferHint) responses are flushed once this much is waiting.</summary>
     private const int BufferedFlushThreshold = 64 * 1024;
 
@@ -46,6 +50,8 @@ internal sealed partial class ServerCall : ServerCallContext
     private ICompressionProvider? _requestDecompressor;
     private ICompressionProvider? _responseCompressor;
     private Activity? _activity;
+    private CancellationToken _cancellationToken;
+    private bool _cancellationTokenCached;
     private bool _responseStarted;
     private volatile bool _ended;
     private volatile bool _handlerFinished;
@@ -71,7 +77,20 @@ internal sealed partial class ServerCall : ServerCallContext
 
     protected override Metadata RequestHeadersCore => _requestHeaders ??= ReadRequestHeaders(_httpContext.Request.Headers);
 
-    protected override CancellationToken CancellationTokenCore => _deadline?.Token ?? _httpContext.RequestAborted;
+    protected override CancellationToken CancellationTokenCore
+    {
+        get
+        {
+            // Cached: Kestrel takes a lock to hand out RequestAborted, and stream writes check the token each time.
+            if (!_cancellationTokenCached)
+            {
+                _cancellationToken = _deadline?.Token ?? _httpContext.RequestAborted;
+                _cancellationTokenCached = true;
+            }
+
+            return _cancellationToken;
+        }
+    }
 
     protected override Metadata ResponseTrailersCore => _responseTrailers ??= [];
 
@@ -255,6 +274,11 @@ internal sealed partial class ServerCall : ServerCallContext
             return default;
         }
 
+        if (exception is IOException or ConnectionAbortedException && !_httpContext.RequestAborted.IsCancellationRequested)
+        {
+            return ProcessTransportErrorAsync(exception);
+        }
+
         _status = StatusFromException(exception);
         return EndCallAsync();
     }
@@ -333,6 +357,26 @@ internal sealed partial class ServerCall : ServerCallContext
         {
             Log.DeadlineStatusError(_method.Logger, ex);
         }
+    }
+
+    /// <summary>
+    /// A read or write failed in the transport. When the client reset the stream, Kestrel fails the body at once
+    /// but cancels RequestAborted from the thread pool a moment later: wait a little for it, so that a reset is
+    /// reported as a cancellation, not logged as a handler error.
+    /// </summary>
+    private async ValueTask ProcessTransportErrorAsync(Exception exception)
+    {
+        try
+        {
+            // Wall-clock on purpose: this waits for Kestrel's thread pool, not for anything of the call's time.
+            await Task.Delay(TransportAbortGrace, TimeProvider.System, _httpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _status = StatusFromException(exception);
+        await EndCallAsync().ConfigureAwait(false);
     }
 
     private async Task WriteMessageLockedAsync<TResponse>(TResponse message, Action<TResponse, SerializationContext> serializer, WriteOptions? writeOptions, bool flush)
