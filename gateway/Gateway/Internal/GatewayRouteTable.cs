@@ -89,6 +89,8 @@ internal sealed class GatewayRouteTable
                     HttpClient = new HttpClientConfig { EnableMultipleHttp2Connections = true },
                     HealthCheck = new HealthCheckConfig
                     {
+                        // When every replica looks down, try them all rather than refuse every call.
+                        AvailableDestinationsPolicy = "HealthyOrPanic",
                         Active = new ActiveHealthCheckConfig
                         {
                             Enabled = true,

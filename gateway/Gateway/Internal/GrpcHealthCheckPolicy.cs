@@ -8,10 +8,13 @@ namespace SentinelSync.Gateway.Internal;
 /// <summary>
 /// Reads the answers of <see cref="GrpcHealthProbeFactory"/>'s probes: a replica is healthy when it answered
 /// <c>grpc-status: 0</c> with <c>SERVING</c>; anything else (no answer, an error, NOT_SERVING while it drains) takes
-/// it out of rotation until a later probe says SERVING again.
+/// it out of rotation until a later probe says SERVING again. A replica never seen healthy stays "unknown" (in
+/// rotation) through its first failed probe, so a gateway that starts a moment before its backends does not refuse
+/// every call for a whole probe interval.
 /// </summary>
 internal sealed class GrpcHealthCheckPolicy : IActiveHealthCheckPolicy
 {
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DestinationState, object> _unknownFailures = new();
     private readonly IDestinationHealthUpdater _updater;
     private readonly ILogger<GrpcHealthCheckPolicy> _logger;
 
@@ -30,6 +33,12 @@ internal sealed class GrpcHealthCheckPolicy : IActiveHealthCheckPolicy
         {
             var healthy = IsServing(result, out var reason);
             var previous = result.Destination.Health.Active;
+            if (!healthy && previous == DestinationHealth.Unknown && _unknownFailures.TryAdd(result.Destination, 0))
+            {
+                updates.Add(new NewActiveDestinationHealth(result.Destination, DestinationHealth.Unknown));
+                continue;
+            }
+
             if (!healthy && previous != DestinationHealth.Unhealthy)
             {
                 GatewayLog.ReplicaUnhealthy(_logger, cluster.ClusterId, result.Destination.Model.Config.Address, reason);
@@ -53,6 +62,10 @@ internal sealed class GrpcHealthCheckPolicy : IActiveHealthCheckPolicy
             return false;
         }
 
+        // The body first: YARP hands over the response once its headers arrived, and the trailers follow the body.
+        // The answer is one tiny message on a connection that already answered, within the probe's timeout.
+        var body = response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+
         // A trailers-only answer carries grpc-status in the headers; otherwise it comes in the trailers.
         var status = response.Headers.TryGetValues("grpc-status", out var headerStatus) ? headerStatus.FirstOrDefault()
             : response.TrailingHeaders.TryGetValues("grpc-status", out var trailerStatus) ? trailerStatus.FirstOrDefault() : null;
@@ -62,8 +75,6 @@ internal sealed class GrpcHealthCheckPolicy : IActiveHealthCheckPolicy
             return false;
         }
 
-        // The probe's response is buffered by the time the policy runs (YARP reads the whole content).
-        var body = response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
         if (body.Length < 5 || body[0] != 0)
         {
             reason = "malformed health response";
