@@ -12,7 +12,7 @@ internal static class EnrollCommand
 {
     public static Command Create()
     {
-        var server = new Option<Uri>("--server") { Description = "The platform's agent endpoint, e.g. https://sentinel.example.com:7401.", Required = true };
+        var server = new Option<string>("--server") { Description = "The platform's agent endpoint, e.g. https://sentinel.example.com:7401.", Required = true };
         var token = new Option<string>("--token") { Description = "The enrollment token's secret.", Required = true };
         var fingerprint = new Option<string>("--ca-fingerprint")
         {
@@ -39,6 +39,12 @@ internal static class EnrollCommand
                 return ExitCodes.Usage;
             }
 
+            if (!Uri.TryCreate(result.GetValue(server), UriKind.Absolute, out var serverUrl))
+            {
+                await Console.Error.WriteLineAsync($"--server: '{result.GetValue(server)}' is not an absolute URL, e.g. https://sentinel.example.com:7401".AsMemory(), cancellationToken);
+                return ExitCodes.Usage;
+            }
+
             AgentOptions options;
             try
             {
@@ -53,7 +59,7 @@ internal static class EnrollCommand
             try
             {
                 var agentId = await Enrollment.EnrollAsync(
-                    result.GetValue(server)!, result.GetValue(token)!, pin, options.StateDirectory, result.GetValue(hostname)!, result.GetValue(force), options.Reconnect, cancellationToken);
+                    serverUrl, result.GetValue(token)!, pin, options.StateDirectory, result.GetValue(hostname)!, result.GetValue(force), options.Reconnect, cancellationToken);
                 await Console.Out.WriteLineAsync(agentId.AsMemory(), cancellationToken);
                 return ExitCodes.Ok;
             }

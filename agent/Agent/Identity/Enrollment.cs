@@ -83,15 +83,9 @@ internal static class Enrollment
             throw new EnrollmentException(ExitCodes.UntrustedServer, $"the platform returned a CA with fingerprint {CaFingerprint.Of(ca)}, not the pinned {caFingerprint}");
         }
 
-        using (var chain = new X509Chain())
+        if (CaChain.Verify(certificate, ca) is { } problem)
         {
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            if (!chain.Build(certificate))
-            {
-                throw new EnrollmentException(ExitCodes.Failure, $"the certificate the platform issued does not chain to its CA: {string.Join(", ", chain.ChainStatus.Select(s => s.Status))}");
-            }
+            throw new EnrollmentException(ExitCodes.Failure, $"the certificate the platform issued does not chain to its CA: {problem}");
         }
 
         if (string.IsNullOrWhiteSpace(response.AgentId))

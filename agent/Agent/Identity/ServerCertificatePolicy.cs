@@ -63,15 +63,9 @@ internal sealed class ServerCertificatePolicy
             }
         }
 
-        using var verify = new X509Chain();
-        verify.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        verify.ChainPolicy.CustomTrustStore.Add(anchor!);
-        verify.ChainPolicy.ExtraStore.AddRange(presented);
-        verify.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (!verify.Build(leaf))
+        if (CaChain.Verify(leaf, anchor!, presented) is { } problem)
         {
-            var status = string.Join(", ", verify.ChainStatus.Select(s => s.Status));
-            return Reject($"the server's certificate ({leaf.Subject}) does not chain to the platform CA {anchor!.Subject}: {status}");
+            return Reject($"the server's certificate ({leaf.Subject}) does not chain to the platform CA {anchor!.Subject}: {problem}");
         }
 
         LastRejection = null;

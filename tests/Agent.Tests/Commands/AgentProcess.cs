@@ -14,7 +14,7 @@ internal static class AgentProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sentinel-agent.dll"));
+        start.ArgumentList.Add(AgentBinary.DllPath);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -308,7 +308,7 @@ public sealed class AgentUplinkTests
 
         await agent.StopAsync();
 
-        await stream.Received.Reader.Completion.WaitAsync(Timeout);
+        await stream.WaitForEndAsync(Timeout);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)

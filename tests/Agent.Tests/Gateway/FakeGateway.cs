@@ -60,14 +60,7 @@ internal sealed class FakeGateway : IAsyncDisposable
                     ServerCertificateChain = [pki.Ca],
                     SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                     ClientCertificateMode = requireClientCertificate ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.NoCertificate,
-                    ClientCertificateValidation = (certificate, _, _) =>
-                    {
-                        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-                        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-                        chain.ChainPolicy.CustomTrustStore.Add(pki.Ca);
-                        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-                        return chain.Build(certificate);
-                    },
+                    ClientCertificateValidation = (certificate, _, _) => SentinelSync.Agent.Identity.CaChain.Verify(certificate, pki.Ca) is null,
                 });
             }
         }));

@@ -54,6 +54,22 @@ internal sealed class FakeStream
         }
     }
 
+    /// <summary>Waits until the call ended, discarding what the agent still sent.</summary>
+    public async Task WaitForEndAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await foreach (var _ in Received.Reader.ReadAllAsync(cancellation.Token))
+            {
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the call did not end within {timeout}");
+        }
+    }
+
     public async Task SendAsync(ConnectResponse response)
     {
         await _writeGate.WaitAsync(TimeSpan.FromSeconds(10));

@@ -5,17 +5,32 @@ using SentinelSync.Agent.Identity;
 
 namespace SentinelSync.Agent.Tests.Gateway;
 
-/// <summary>A throw-away platform CA with a server certificate for 127.0.0.1/localhost and client certificates it signs.</summary>
+/// <summary>
+/// A throw-away platform CA with a server certificate for 127.0.0.1/localhost and client certificates it signs.
+/// </summary>
+/// <remarks>
+/// The platform CA is issued by an offline root that no server holds. A .NET TLS server never sends
+/// a self-signed root in its chain (SslStreamCertificateContext trims it on every platform), but it
+/// does send a CA whose own issuer it cannot find, and the agent can only pin a CA it is shown.
+/// </remarks>
 internal sealed class TestPki : IDisposable
 {
     private readonly ECDsa _caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public TestPki(string caName = "Test Platform CA")
     {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var rootRequest = new CertificateRequest($"CN={caName} Offline Root", rootKey, HashAlgorithmName.SHA256);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        using var root = rootRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddDays(60));
+
         var request = new CertificateRequest($"CN={caName}", _caKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        Ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        using var issued = request.Create(root, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(16));
+        Ca = issued.CopyWithPrivateKey(_caKey);
         Server = Issue("CN=sentinel-test-server", server: true);
     }
 
