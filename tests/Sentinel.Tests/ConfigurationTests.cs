@@ -12,6 +12,9 @@ public sealed class ConfigurationTests
     [InlineData("--Shutdown:DrainTimeout", "01:00:00", "Shutdown:DrainTimeout:")]
     [InlineData("--Shutdown:DrainTimeout", "soon", "Shutdown:DrainTimeout")]
     [InlineData("--Database:ConnectionString", "Hots=nowhere", "Database:ConnectionString:")]
+    [InlineData("--Listen:Internal", "http://127.0.0.1:0", "Listen:Internal: 'http://127.0.0.1:0' has port 0")]
+    [InlineData("--Tls:Mode", "Sometimes", "Tls:Mode")]
+    [InlineData("--Gateway:LoadBalancingPolicy", "Sticky", "Gateway:LoadBalancingPolicy: 'Sticky'")]
     public async Task Run_InvalidSetting_ExitsWithMessageNamingIt(string setting, string value, string expected)
     {
         await using var server = await SentinelProcess.StartAsync([setting, value], waitForStart: false);
@@ -36,8 +39,8 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task Run_CommandLineOverridesEnvironment_StartsWithCommandLineRoles()
     {
-        await using var server = await SentinelProcess.StartAsync(["--roles", "asset,log"], new Dictionary<string, string> { ["SENTINEL__Roles"] = "bogus" });
+        await using var server = await SentinelProcess.StartAsync(["--roles", "log,insight"], new Dictionary<string, string> { ["SENTINEL__Roles"] = "bogus" });
 
-        Assert.Contains("started with roles asset,log", server.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("started with roles log,insight", server.StandardOutput, StringComparison.Ordinal);
     }
 }

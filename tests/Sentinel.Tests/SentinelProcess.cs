@@ -15,18 +15,36 @@ internal sealed partial class SentinelProcess : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SentinelProcess(Process process, int operatorPort, int managementPort)
+    private SentinelProcess(Process process, int operatorPort, int internalPort, int managementPort, string dataDirectory, bool tls)
     {
         _process = process;
         OperatorPort = operatorPort;
+        InternalPort = internalPort;
         ManagementPort = managementPort;
+        DataDirectory = dataDirectory;
+        Tls = tls;
     }
+
+    /// <summary>A fresh base64 32-byte key for <c>Security:InternalSigningKey</c> or <c>Asset:CaKeyEncryptionKey</c>.</summary>
+    public static string NewKey() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public int OperatorPort { get; }
 
+    public int InternalPort { get; }
+
     public int ManagementPort { get; }
 
-    public Uri OperatorAddress => new($"http://127.0.0.1:{OperatorPort}");
+    /// <summary>The process's <c>SENTINEL_DATA</c> (a fresh temporary directory, removed on dispose).</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>Whether the operator edge serves TLS.</summary>
+    public bool Tls { get; }
+
+    /// <summary>The gateway's edge (h2c unless started with TLS).</summary>
+    public Uri OperatorAddress => new($"{(Tls ? "https" : "http")}://127.0.0.1:{OperatorPort}");
+
+    /// <summary>The roles' own gRPC endpoint (h2c).</summary>
+    public Uri InternalAddress => new($"http://127.0.0.1:{InternalPort}");
 
     public Uri ManagementAddress => new($"http://127.0.0.1:{ManagementPort}");
 
@@ -54,12 +72,17 @@ internal sealed partial class SentinelProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts the server and waits until it says it started (or exits).</summary>
-    public static async Task<SentinelProcess> StartAsync(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool waitForStart = true)
+    /// <summary>
+    /// Starts the server and waits until it says it started (or exits). Unless told otherwise it gets a fresh data
+    /// directory, a signing key and a CA key, and serves the operator edge as h2c (<c>Tls:Mode=Off</c>).
+    /// </summary>
+    public static async Task<SentinelProcess> StartAsync(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool waitForStart = true, bool tls = false)
     {
         var operatorPort = FreePort();
         var managementPort = FreePort();
         var agentPort = FreePort();
+        var internalPort = FreePort();
+        var dataDirectory = Directory.CreateTempSubdirectory("sentinel-data-").FullName;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -68,7 +91,11 @@ internal sealed partial class SentinelProcess : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(ServerPath)!,
         };
         start.ArgumentList.Add(ServerPath);
-        start.ArgumentList.Add($"--Listen:Operator=http://127.0.0.1:{operatorPort}");
+        start.ArgumentList.Add($"--Listen:Operator={(tls ? "https" : "http")}://127.0.0.1:{operatorPort}");
+        start.ArgumentList.Add($"--Listen:Internal=http://127.0.0.1:{internalPort}");
+        start.ArgumentList.Add($"--Tls:Mode={(tls ? "Auto" : "Off")}");
+        start.ArgumentList.Add($"--Security:InternalSigningKey={NewKey()}");
+        start.ArgumentList.Add($"--Asset:CaKeyEncryptionKey={NewKey()}");
         start.ArgumentList.Add($"--Listen:Management=http://127.0.0.1:{managementPort}");
         start.ArgumentList.Add($"--Listen:Agent=http://127.0.0.1:{agentPort}");
         foreach (var argument in arguments)
@@ -77,13 +104,14 @@ internal sealed partial class SentinelProcess : IAsyncDisposable
         }
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["SENTINEL_DATA"] = dataDirectory;
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var server = new SentinelProcess(process, operatorPort, managementPort);
+        var server = new SentinelProcess(process, operatorPort, internalPort, managementPort, dataDirectory, tls);
         process.OutputDataReceived += (_, e) => server.OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => server.OnError(e.Data);
         process.Exited += (_, _) => server._started.TrySetResult();
@@ -111,6 +139,9 @@ internal sealed partial class SentinelProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the process at once (SIGKILL), as a crashed replica would vanish.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
     /// <summary>Waits for the process to exit and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -127,6 +158,14 @@ internal sealed partial class SentinelProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temporary directory is harmless.
+        }
     }
 
     private static string ServerPath

@@ -1,4 +1,5 @@
 using SentinelSync.AgentGateway;
+using SentinelSync.Gateway;
 using SentinelSync.Asset;
 
 namespace SentinelSync.Server.Hosting;
@@ -12,6 +13,7 @@ internal static class RoleModules
 {
     public static readonly IReadOnlyList<RoleModule> All =
     [
+        new("gateway", b => b.AddGateway(), a => a.MapGateway()),
         new("agent-gateway", b => b.AddAgentGateway(), a => a.MapAgentGateway()),
         new("asset", b => b.AddAsset(), a => a.MapAsset()),
     ];

@@ -10,32 +10,55 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
     public ValidateOptionsResult Validate(string? name, ServerOptions options)
     {
         var failures = new List<string>();
-        if (!RoleSet.TryParse(options.Roles, out _, out var rolesError))
+        var rolesValid = RoleSet.TryParse(options.Roles, out var roles, out var rolesError);
+        if (!rolesValid)
         {
             failures.Add($"Roles: {rolesError}");
         }
 
-        var anyTls = false;
-        foreach (var (setting, value) in new[]
+        var needsCertificate = false;
+        var ports = new Dictionary<int, string>();
+        foreach (var (setting, value, served) in new[]
         {
-            ("Listen:Operator", options.Listen.Operator),
-            ("Listen:Agent", options.Listen.Agent),
-            ("Listen:Management", options.Listen.Management),
+            ("Listen:Operator", options.Listen.Operator, !rolesValid || roles.Contains("gateway")),
+            ("Listen:Internal", options.Listen.Internal, true),
+            ("Listen:Agent", options.Listen.Agent, !rolesValid || roles.Contains("agent-gateway")),
+            ("Listen:Management", options.Listen.Management, true),
         })
         {
             if (!ListenAddress.TryParse(value, out var address, out var error))
             {
                 failures.Add($"{setting}: {error}");
+                continue;
             }
-            else
+
+            if (!served)
             {
-                anyTls |= address.Tls;
+                continue;
             }
+
+            // Endpoints are told apart by port (EndpointPortPolicy), so each needs its own fixed one.
+            if (address.Port == 0)
+            {
+                failures.Add($"{setting}: '{value}' has port 0; give a fixed port.");
+            }
+            else if (!ports.TryAdd(address.Port, setting))
+            {
+                failures.Add($"{setting}: port {address.Port} is already used by {ports[address.Port]}; give each endpoint its own port.");
+            }
+
+            var isOperator = setting == "Listen:Operator";
+            needsCertificate |= address.Tls && !(isOperator && options.Tls.Mode == TlsMode.Off) && setting != "Listen:Agent";
         }
 
-        if (anyTls && (string.IsNullOrEmpty(options.Tls.CertificatePath) || string.IsNullOrEmpty(options.Tls.KeyPath)))
+        var configured = !string.IsNullOrEmpty(options.Tls.CertificatePath) || !string.IsNullOrEmpty(options.Tls.KeyPath);
+        if (configured && (string.IsNullOrEmpty(options.Tls.CertificatePath) || string.IsNullOrEmpty(options.Tls.KeyPath)))
         {
-            failures.Add("Tls:CertificatePath and Tls:KeyPath: an https:// endpoint needs both PEM files.");
+            failures.Add("Tls:CertificatePath and Tls:KeyPath: give both PEM files, or neither.");
+        }
+        else if (needsCertificate && !configured && rolesValid && !IsSingleNode(roles))
+        {
+            failures.Add("Tls:CertificatePath and Tls:KeyPath: an https:// endpoint needs both PEM files (a self-signed certificate is generated only in single-node mode, Roles=all); or set Tls:Mode=Off for an h2c operator edge.");
         }
 
         foreach (var (setting, path) in new[] { ("Tls:CertificatePath", options.Tls.CertificatePath), ("Tls:KeyPath", options.Tls.KeyPath) })
@@ -46,6 +69,11 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             }
         }
 
+        if (!Enum.IsDefined(options.Tls.Mode))
+        {
+            failures.Add($"Tls:Mode: '{options.Tls.Mode}' is not Auto or Off.");
+        }
+
         if (options.Shutdown.DrainTimeout < TimeSpan.Zero || options.Shutdown.DrainTimeout > MaxDrainTimeout)
         {
             failures.Add($"Shutdown:DrainTimeout: {options.Shutdown.DrainTimeout} is outside 00:00:00 to {MaxDrainTimeout}.");
@@ -53,4 +81,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>Single-node mode: every role in this one process.</summary>
+    public static bool IsSingleNode(RoleSet roles) => RoleSet.Known.All(roles.Contains);
 }

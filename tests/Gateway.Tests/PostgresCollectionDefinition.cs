@@ -1,0 +1,6 @@
+using SentinelSync.Testing;
+
+namespace SentinelSync.Gateway.Tests;
+
+[CollectionDefinition(PostgresCollection.Name)]
+public sealed class PostgresCollectionDefinition : PostgresCollection;
