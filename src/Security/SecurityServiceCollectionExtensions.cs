@@ -73,11 +73,10 @@ public static class SecurityServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitingOptions>, RateLimitingOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>, TimeProvider>((options, limits, time) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>>((options, limits) =>
         {
-            options.GlobalLimiter = RateLimitPartitions.Create(limits.Value, time);
+            options.GlobalLimiter = RateLimitPartitions.Create(limits.Value);
             options.OnRejected = RateLimitRejection.WriteAsync;
         });
         return services;

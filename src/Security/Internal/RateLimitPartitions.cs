@@ -6,9 +6,8 @@ namespace SentinelSync.Security.Internal;
 /// <summary>One fixed-window limiter per authenticated principal, and one per client address for everyone else.</summary>
 internal static class RateLimitPartitions
 {
-    public static PartitionedRateLimiter<HttpContext> Create(RateLimitingOptions options, TimeProvider time)
+    public static PartitionedRateLimiter<HttpContext> Create(RateLimitingOptions options)
     {
-        _ = time;
         return PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
             var key = KeyOf(context);

@@ -81,7 +81,16 @@ public sealed class SecurityTestHost : IAsyncDisposable
             map(app);
         }
 
-        await app.StartAsync().WaitAsync(TestTimeouts.Call);
+        try
+        {
+            await app.StartAsync().WaitAsync(TestTimeouts.Call);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new SecurityTestHost(app, new Uri(address));
     }
