@@ -166,10 +166,11 @@ static string Git(string repo, string arguments)
 {
     try
     {
-        using var git = Process.Start(new ProcessStartInfo("git", ["-C", repo, .. arguments.Split(' ')]) { RedirectStandardOutput = true })!;
+        using var git = Process.Start(new ProcessStartInfo("git", ["-C", repo, .. arguments.Split(' ')]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = git.StandardOutput.ReadToEnd().Trim();
+        git.StandardError.ReadToEnd();
         git.WaitForExit();
-        return output;
+        return git.ExitCode == 0 ? output : "unknown";
     }
     catch (System.ComponentModel.Win32Exception)
     {
