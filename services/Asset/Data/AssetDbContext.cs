@@ -81,6 +81,7 @@ internal sealed class AssetDbContext(DbContextOptions<AssetDbContext> options) :
         {
             version.ToTable("config_versions");
             version.HasKey(v => new { v.ConfigId, v.Version });
+            version.HasOne<ConfigRow>().WithMany().HasForeignKey(v => v.ConfigId);
             version.Property(v => v.ConfigId).HasColumnName("config_id");
             version.Property(v => v.Version).HasColumnName("version");
             version.Property(v => v.Document).HasColumnName("document");
