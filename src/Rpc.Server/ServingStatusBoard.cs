@@ -9,8 +9,9 @@ namespace Grpc.AspNetCore.HealthChecks;
 /// </summary>
 /// <remarks>
 /// Every mapped service, and the server, is <see cref="ServingStatus.Serving"/> once the application has
-/// started, and <see cref="ServingStatus.NotServing"/> from the moment it begins to stop; after that, statuses no
-/// longer change. Thread-safe.
+/// started (a status set before the start is kept), and <see cref="ServingStatus.NotServing"/> from the moment it
+/// begins to stop; after that, statuses no longer change. The application's health checks, when it has any, decide
+/// the server's status. Thread-safe.
 /// </remarks>
 public sealed class ServingStatusBoard
 {

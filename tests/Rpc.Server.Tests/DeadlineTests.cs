@@ -113,7 +113,11 @@ public sealed class DeadlineTests
         var request = GrpcWire.Request(TestPaths.Duplex, content);
         request.Headers.TryAddWithoutValidation("grpc-timeout", "1S");
 
-        using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(TestTimeouts.Call);
+        var send = host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        // HttpClient may hold back the request headers until the body's first bytes: send a message.
+        await content.SendAsync(GrpcWire.Frame(new StreamingOutputCallRequest()));
+        using var response = await send.WaitAsync(TestTimeouts.Call);
         var reader = new MessageStreamReader(await response.Content.ReadAsStreamAsync());
         Assert.Equal(3, (await reader.ReadAsync(StreamingOutputCallResponse.Parser)).Payload.Body.Length);
         await started.Task.WaitAsync(TestTimeouts.Call);

@@ -3,6 +3,8 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace SentinelSync.Rpc.Server.Tests;
@@ -103,6 +105,66 @@ public sealed class HealthTests
         }
     }
 
+    [Fact]
+    public async Task Check_Server_FollowsTheApplicationsHealthChecks()
+    {
+        var healthy = true;
+        await using var host = await GrpcTestHost.StartAsync(
+            services =>
+            {
+                services.AddGrpc();
+                services.AddGrpcHealthChecks().AddCheck("toggle", () => healthy ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy());
+                services.Configure<HealthCheckPublisherOptions>(o =>
+                {
+                    o.Delay = TimeSpan.Zero;
+                    o.Period = TimeSpan.FromSeconds(1);
+                });
+            },
+            app => app.MapGrpcHealthChecksService());
+
+        healthy = false;
+        await WaitForStatusAsync(host, string.Empty, ServingStatus.NotServing);
+        healthy = true;
+        await WaitForStatusAsync(host, string.Empty, ServingStatus.Serving);
+    }
+
+    [Fact]
+    public async Task Start_StatusSetBeforeStart_KeptInsteadOfServing()
+    {
+        await using var host = await GrpcTestHost.StartAsync(
+            services =>
+            {
+                services.AddGrpc();
+                services.AddGrpcHealthChecks();
+                services.AddHostedService<WarmingUp>();
+            },
+            app =>
+            {
+                app.MapGrpcService<ScriptedTestService>();
+                app.MapGrpcHealthChecksService();
+            });
+
+        var result = await GrpcWire.CallAsync(host.Client, GrpcWire.Request(CheckPath, GrpcWire.Frame(new HealthCheckRequest { Service = TestService })));
+
+        Assert.Equal(ServingStatus.NotServing, HealthCheckResponse.Parser.ParseFrom(Assert.Single(result.Messages).Payload).Status);
+    }
+
+    private static async Task WaitForStatusAsync(GrpcTestHost host, string service, ServingStatus expected)
+    {
+        // The publisher runs on its own period (1 s here): poll Check, bounded.
+        using var timeout = new CancellationTokenSource(TestTimeouts.Call);
+        while (true)
+        {
+            var result = await GrpcWire.CallAsync(host.Client, GrpcWire.Request(CheckPath, GrpcWire.Frame(new HealthCheckRequest { Service = service })));
+            if (HealthCheckResponse.Parser.ParseFrom(Assert.Single(result.Messages).Payload).Status == expected)
+            {
+                return;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
     private static Task<GrpcTestHost> StartHostAsync() => GrpcTestHost.StartAsync(
         services =>
         {
@@ -114,4 +176,16 @@ public sealed class HealthTests
             app.MapGrpcService<ScriptedTestService>();
             app.MapGrpcHealthChecksService();
         });
+
+    /// <summary>An application service that reports the test service NOT_SERVING while it warms up.</summary>
+    private sealed class WarmingUp(ServingStatusBoard board) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            board.SetStatus(TestService, ServingStatus.NotServing);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

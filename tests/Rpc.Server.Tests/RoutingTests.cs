@@ -4,6 +4,7 @@ using Grpc.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SentinelSync.Rpc.Server.Tests;
 
@@ -44,6 +45,16 @@ public sealed class RoutingTests
 
         Assert.True(result.IsTrailersOnly);
         Assert.Equal((int)StatusCode.Unimplemented, result.Status);
+    }
+
+    [Fact]
+    public async Task UnknownService_IgnoreUnknownServices_FallsThroughTo404()
+    {
+        await using var host = await GrpcTestHost.StartAsync(services => services.AddGrpc(o => o.IgnoreUnknownServices = true));
+
+        var result = await GrpcWire.CallAsync(host.Client, GrpcWire.Request("/grpc.testing.UnimplementedService/UnimplementedCall", GrpcWire.Frame(new Empty())));
+
+        Assert.Equal(HttpStatusCode.NotFound, result.HttpStatus);
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace Grpc.AspNetCore.Server.Internal;
 
 /// <summary>
 /// Follows the application's lifetime: every mapped service and the server become SERVING once it has
-/// started, NOT_SERVING as soon as it begins to stop (before in-flight calls drain).
+/// started (unless the application set their status before), NOT_SERVING as soon as it begins to stop
+/// (before in-flight calls drain).
 /// </summary>
 internal sealed class HealthStatusLifecycle : IHostedService
 {
@@ -41,11 +42,20 @@ internal sealed class HealthStatusLifecycle : IHostedService
 
     private void MarkServing()
     {
+        // A status set before the start (a service still warming up, a health check already run) is kept.
         foreach (var service in _catalog.Services)
         {
-            _board.SetStatus(service.Name, ServingStatus.Serving);
+            MarkServing(service.Name);
         }
 
-        _board.SetStatus(string.Empty, ServingStatus.Serving);
+        MarkServing(string.Empty);
+    }
+
+    private void MarkServing(string service)
+    {
+        if (!_board.TryGetStatus(service, out _))
+        {
+            _board.SetStatus(service, ServingStatus.Serving);
+        }
     }
 }
