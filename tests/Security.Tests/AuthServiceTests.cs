@@ -225,6 +225,29 @@ public sealed class AuthServiceTests
         Assert.Equal(["viewer", "operator", "admin", "auditor"], roles.Roles.Select(role => role.Name));
     }
 
+    [Fact]
+    public async Task CreateApiKey_RolesBeyondCallersPermissions_PermissionDenied()
+    {
+        await using var host = await StartAsync(await DatabaseAsync());
+        var auth = new AuthService.AuthServiceClient(host.Channel);
+        var admin = await AdminAsync(auth);
+        await auth.PutRoleAsync(new PutRoleRequest { Name = "keymaker", Permissions = { "auth.api_keys.create", "asset.agents.read" } }, admin)
+            .ResponseAsync.WaitAsync(TestTimeouts.Call);
+        await auth.CreateUserAsync(new CreateUserRequest { Username = "kim", Password = "initial-password-2", Roles = { "keymaker" } }, admin)
+            .ResponseAsync.WaitAsync(TestTimeouts.Call);
+        await auth.ChangePasswordAsync(new ChangePasswordRequest { Username = "kim", CurrentPassword = "initial-password-2", NewPassword = "kims-own-password" })
+            .ResponseAsync.WaitAsync(TestTimeouts.Call);
+        var kim = await LoginAsync(auth, "kim", "kims-own-password");
+        var ttl = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromHours(1));
+
+        var escalation = await FailsAsync(() => auth.CreateApiKeyAsync(new CreateApiKeyRequest { Name = "escalate", Roles = { BuiltInRoles.Operator }, Ttl = ttl }, kim).ResponseAsync);
+        var own = await auth.CreateApiKeyAsync(new CreateApiKeyRequest { Name = "same", Roles = { "keymaker" }, Ttl = ttl }, kim).ResponseAsync.WaitAsync(TestTimeouts.Call);
+
+        Assert.Equal(StatusCode.PermissionDenied, escalation.StatusCode);
+        Assert.Contains("asset.agents.write", escalation.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("kim", own.ApiKey.CreatedBy);
+    }
+
     private async Task<string> DatabaseAsync()
     {
         using var cts = new CancellationTokenSource(TestTimeouts.Call);
