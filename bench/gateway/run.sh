@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# The gateway's overhead in one command: builds the sentinel host in Release, starts a private PostgreSQL and one
+# single-node sentinel (operator edge as h2c, Tls:Mode=Off, rate limits lifted), then drives the same small unary
+# calls with h2load directly at the roles' internal port and through the gateway's edge, in the same run:
+#   - grpc.health.v1.Health/Check (no credentials: the proxy hop alone)
+#   - sentinel.auth.v1.AuthService/ListRoles with a bearer JWT (edge authentication, access decision, signing)
+#   - the same ListRoles as REST, GET /v1/roles (transcoding) through the gateway
+# and writes the "## gateway" section of bench/RESULTS.md. Target: gateway >= 0.6x direct requests/s.
+# Environment: REQUESTS (default 30000), ROUNDS (default 3), CONNECTIONS (default 8), STREAMS (default 16).
+# Exit status: 0 when every ratio meets the target, 1 when one misses, 2 on a failure to measure.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+requests=${REQUESTS:-30000}
+rounds=${ROUNDS:-3}
+connections=${CONNECTIONS:-8}
+streams=${STREAMS:-16}
+
+for tool in dotnet h2load curl python3; do
+    command -v "$tool" >/dev/null || { echo "run.sh: '$tool' is required (h2load: apt-get install nghttp2-client)" >&2; exit 2; }
+done
+
+work=$(mktemp -d /tmp/bench-gateway.XXXXXX)
+chmod 755 "$work"
+server_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+    "$repo/scripts/pg-cluster.sh" stop "$work/pg" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+echo "building src/Sentinel (Release)..." >&2
+dotnet build "$repo/src/Sentinel/Sentinel.csproj" -c Release -nologo -v quiet -clp:NoSummary >&2
+
+pg=$(PG_FAST=1 "$repo/scripts/pg-cluster.sh" start "$work/pg")
+pg_port=$(sed -n 's/^PGPORT=//p' <<<"$pg")
+pg_user=$(sed -n 's/^PGUSER=//p' <<<"$pg")
+psql_bin=$(sed -n 's/^PGBIN=//p' <<<"$pg")/psql
+"$psql_bin" -h 127.0.0.1 -p "$pg_port" -U "$pg_user" -d postgres -qc 'CREATE DATABASE bench' >/dev/null
+
+operator=$(free_port); internal=$(free_port); agent=$(free_port); management=$(free_port)
+password=bench-admin-password-$RANDOM$RANDOM
+SENTINEL_DATA="$work/data" "$repo/src/Sentinel/bin/Release/net10.0/sentinel" \
+    --Listen:Operator "http://127.0.0.1:$operator" --Listen:Internal "http://127.0.0.1:$internal" \
+    --Listen:Agent "http://127.0.0.1:$agent" --Listen:Management "http://127.0.0.1:$management" \
+    --Tls:Mode Off --Database:ConnectionString "Host=127.0.0.1;Port=$pg_port;Username=$pg_user;Database=bench" \
+    --Asset:CaKeyEncryptionKey "$(head -c 32 /dev/urandom | base64)" \
+    --Security:InitialAdminPassword "$password" \
+    --Security:RateLimit:PermitsPerPrincipal 1000000000 --Security:RateLimit:PermitsPerAddress 1000000000 \
+    --Logging:LogLevel:Default Warning >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 300); do
+    curl -fsS "http://127.0.0.1:$management/readyz" >/dev/null 2>&1 && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; echo "run.sh: sentinel exited" >&2; exit 2; }
+    sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$management/healthz" >/dev/null || { cat "$work/server.log" >&2; exit 2; }
+
+token=$(curl -fsS --http2-prior-knowledge -H 'content-type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$password\"}" "http://127.0.0.1:$operator/v1/auth/login" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["tokens"]["accessToken"])')
+printf '\0\0\0\0\0' >"$work/empty.bin"
+
+# One h2load run; prints requests/s, or fails when any request did not succeed.
+measure() {
+    local url=$1; shift
+    local out
+    out=$(h2load -n "$requests" -c "$connections" -m "$streams" -t 1 "$@" "$url" 2>&1) || { echo "$out" >&2; return 2; }
+    local succeeded
+    succeeded=$(sed -n 's/.* \([0-9]*\) succeeded.*/\1/p' <<<"$out")
+    [ "$succeeded" = "$requests" ] || { echo "$out" >&2; echo "run.sh: only $succeeded of $requests succeeded at $url" >&2; return 2; }
+    sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' <<<"$out"
+}
+grpc=(-d "$work/empty.bin" -H 'content-type: application/grpc' -H 'te: trailers')
+auth=(-H "authorization: Bearer $token")
+declare -A cases=(
+    [health_direct]="http://127.0.0.1:$internal/grpc.health.v1.Health/Check"
+    [health_gateway]="http://127.0.0.1:$operator/grpc.health.v1.Health/Check"
+    [roles_direct]="http://127.0.0.1:$internal/sentinel.auth.v1.AuthService/ListRoles"
+    [roles_gateway]="http://127.0.0.1:$operator/sentinel.auth.v1.AuthService/ListRoles"
+    [rest_gateway]="http://127.0.0.1:$operator/v1/roles"
+)
+# Every call must succeed with grpc-status 0 before it is timed (h2load counts HTTP 200 only).
+for name in health_direct health_gateway roles_direct roles_gateway; do
+    status=$(curl -sS --http2-prior-knowledge -o /dev/null -D - --data-binary @"$work/empty.bin" -H 'content-type: application/grpc' -H 'te: trailers' \
+        -H "authorization: Bearer $token" "${cases[$name]}" | tr -d '\r' | sed -n 's/^grpc-status: //p' | head -1)
+    # grpc-status arrives in trailers, which curl -D does not print; a header status means a trailers-only error.
+    [ -z "$status" ] || [ "$status" = 0 ] || { echo "run.sh: $name answered grpc-status $status" >&2; exit 2; }
+done
+curl -fsS --http2-prior-knowledge -H "authorization: Bearer $token" "${cases[rest_gateway]}" >/dev/null
+
+echo "warming up..." >&2
+for name in health_direct health_gateway roles_direct roles_gateway; do measure "${cases[$name]}" "${grpc[@]}" "${auth[@]}" >/dev/null; done
+measure "${cases[rest_gateway]}" "${auth[@]}" >/dev/null
+
+declare -A results
+for round in $(seq 1 "$rounds"); do
+    for name in health_direct health_gateway roles_direct roles_gateway rest_gateway; do
+        if [ "$name" = rest_gateway ]; then rps=$(measure "${cases[$name]}" "${auth[@]}"); else rps=$(measure "${cases[$name]}" "${grpc[@]}" "${auth[@]}"); fi
+        results[$name]="${results[$name]:-}${results[$name]:+ }$rps"
+        echo "round $round $name $rps req/s" >&2
+    done
+done
+
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+commit=$(git -C "$repo" rev-parse --short HEAD)
+python3 - "$repo/bench/RESULTS.md" "$commit" "$load" "$requests" "$connections" "$streams" \
+    "${results[health_direct]}" "${results[health_gateway]}" "${results[roles_direct]}" "${results[roles_gateway]}" "${results[rest_gateway]}" <<'PY'
+import datetime, re, statistics, sys
+path, commit, load, requests, connections, streams = sys.argv[1:7]
+series = [[float(x) for x in s.split()] for s in sys.argv[7:12]]
+hd, hg, rd, rg, rr = [statistics.median(s) for s in series]
+rows = [
+    ("grpc.health.v1.Health/Check (no credentials)", "direct, internal port", hd, series[0], None),
+    ("grpc.health.v1.Health/Check (no credentials)", "through the gateway (gRPC)", hg, series[1], hg / hd),
+    ("AuthService/ListRoles (bearer JWT)", "direct, internal port", rd, series[2], None),
+    ("AuthService/ListRoles (bearer JWT)", "through the gateway (gRPC)", rg, series[3], rg / rd),
+    ("AuthService/ListRoles (bearer JWT)", "through the gateway (REST GET /v1/roles)", rr, series[4], rr / rd),
+]
+ok = all(r[4] is None or r[4] >= 0.6 for r in rows)
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+lines = [
+    "## gateway", "",
+    f"Measured {now} by `bench/gateway/run.sh` (Release build) at commit {commit}. One single-node `sentinel` (all roles, "
+    "operator edge as h2c with `Tls:Mode=Off`, rate limits lifted, logging at Warning) on a private PostgreSQL; h2load on the same 2 shared cores. "
+    f"Load average before the summary: {load}.", "",
+    f"Load: `h2load -n {requests} -c {connections} -m {streams} -t 1` per run, gRPC with an empty framed request; one warm-up run per case, "
+    "then rounds of every case back to back; requests/s is the median round. Every run must have all requests succeed (HTTP 200); "
+    "a grpc-status probe per case precedes the timing.", "",
+    "| call | path | requests/s (median) | rounds | gateway / direct |",
+    "| --- | --- | ---: | --- | ---: |",
+]
+for call, where, median, values, ratio in rows:
+    lines.append(f"| {call} | {where} | {median:,.0f} | {' / '.join(f'{v:,.0f}' for v in values)} | {'' if ratio is None else f'{ratio:.2f}'} |")
+lines += ["", f"**Target: gateway >= 0.6x direct requests/s: {'PASS' if ok else 'MISS'}**", ""]
+section = "\n".join(lines) + "\n"
+text = open(path).read() if __import__("os").path.exists(path) else "# Benchmark results\n\n"
+pattern = re.compile(r"^## gateway\n.*?(?=^## |\Z)", re.S | re.M)
+text = pattern.sub(section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+open(path, "w").write(text)
+print(section)
+sys.exit(0 if ok else 1)
+PY
