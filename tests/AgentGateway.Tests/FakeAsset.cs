@@ -16,11 +16,16 @@ internal sealed class FakeAsset
     private readonly Lock _lock = new();
     private int _nextAgent;
     private long _nextConfigVersion;
+    private bool _trustUnavailable;
 
     public TestCertificateAuthority Ca { get; } = new("Test Platform CA");
 
     /// <summary>When set, GetAgentTrust answers UNAVAILABLE (Asset not up yet).</summary>
-    public volatile bool TrustUnavailable;
+    public bool TrustUnavailable
+    {
+        get => Volatile.Read(ref _trustUnavailable);
+        set => Volatile.Write(ref _trustUnavailable, value);
+    }
 
     /// <summary>The internal-caller header value of the last internal call; null if a call came without one.</summary>
     public ConcurrentBag<string?> InternalCallers { get; } = [];
