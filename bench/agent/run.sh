@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idle footprint of `sentinel-agent run` at a 10 s metrics interval against a live Connect peer.
 #   bench/agent/run.sh            # publish, measure, write the "## agent" section of bench/RESULTS.md
-# Environment: WARMUP (default 60 s), WINDOW (default 120 s).
+# Environment: WARMUP (default 60 s), WINDOW (default 120 s), AGENT_BINARY (skip the publish, measure this binary).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 WARMUP="${WARMUP:-60}"
@@ -16,9 +16,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== publish (Release, linux-x64, self-contained, trimmed, single file, ReadyToRun)"
-dotnet publish "$ROOT/agent/Agent" -c Release -r linux-x64 -o "$WORK/bin" -nologo -v quiet
-BINARY="$WORK/bin/sentinel-agent"
+if [[ -n "${AGENT_BINARY:-}" ]]; then
+    BINARY="$AGENT_BINARY"
+else
+    echo "== publish (Release, linux-x64, self-contained, trimmed, single file, ReadyToRun)"
+    dotnet publish "$ROOT/agent/Agent" -c Release -r linux-x64 -o "$WORK/bin" -nologo -v quiet
+    BINARY="$WORK/bin/sentinel-agent"
+fi
 SIZE_MB=$(awk -v b="$(stat -c %s "$BINARY")" 'BEGIN { printf "%.1f", b / 1048576 }')
 
 echo "== peer (python3-grpcio, h2c on 127.0.0.1)"
@@ -56,6 +60,9 @@ CPU=$(awk -v t=$((END_TICKS - START_TICKS)) -v hz="$TICKS" -v ns=$((END_NS - STA
 RSS_MB=$(awk -v k="$END_RSS" 'BEGIN { printf "%.1f", k / 1024 }')
 MAX_MB=$(awk -v k="$MAX_RSS" 'BEGIN { printf "%.1f", k / 1024 }')
 THREADS=$(awk '/^Threads:/ { print $2 }' "/proc/$AGENT_PID/status")
+ANON_MB=$(awk '/^RssAnon:/ { printf "%.1f", $2 / 1024 }' "/proc/$AGENT_PID/status")
+FILE_MB=$(awk '/^RssFile:/ { printf "%.1f", $2 / 1024 }' "/proc/$AGENT_PID/status")
+SHMEM_MB=$(awk '/^RssShmem:/ { printf "%.1f", $2 / 1024 }' "/proc/$AGENT_PID/status")
 kill -TERM "$AGENT_PID"; wait "$AGENT_PID" && EXIT=0 || EXIT=$?
 AGENT_PID=""
 RECEIVED=$(tail -n +2 "$WORK/peer.log" | tail -n1)
@@ -75,6 +82,9 @@ Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`bench/agent/run.sh\`: the publish
 | --- | ---: | --- |
 | RSS at end of window | ${RSS_MB} MB | |
 | RSS max in window | ${MAX_MB} MB | ≤ 30 MB: **${RSS_OK}** |
+| of which private anonymous (heap, stacks, JIT) | ${ANON_MB} MB | |
+| of which file-backed (pages of the single-file binary, clean and shared) | ${FILE_MB} MB | |
+| of which shared memory (the runtime's double-mapped code) | ${SHMEM_MB} MB | |
 | CPU over the window | ${CPU} % of one core | ≤ 0.5 %: **${CPU_OK}** |
 | threads | ${THREADS} | |
 | exit code after SIGTERM | ${EXIT} | 0 |
