@@ -13,7 +13,7 @@ namespace SentinelSync.AgentGateway;
 /// <summary>Composes the agent-gateway role into a host.</summary>
 public static class AgentGatewayHostingExtensions
 {
-    private const string DefaultOperatorAddress = "http://127.0.0.1:7400";
+    private const string DefaultInternalAddress = "http://127.0.0.1:7403";
 
     /// <summary>
     /// Registers the agent gateway: its options (section <c>AgentGateway</c>), the Asset client, the trust material
@@ -31,7 +31,7 @@ public static class AgentGatewayHostingExtensions
             {
                 if (string.IsNullOrWhiteSpace(options.AssetAddress))
                 {
-                    options.AssetAddress = LocalOperatorAddress(configuration["Listen:Operator"] ?? DefaultOperatorAddress);
+                    options.AssetAddress = LocalAddress(configuration["Listen:Internal"] ?? DefaultInternalAddress);
                 }
             })
             .ValidateOnStart();
@@ -89,8 +89,8 @@ public static class AgentGatewayHostingExtensions
         return app;
     }
 
-    /// <summary>The operator endpoint as a client reaches it from this machine: a wildcard host becomes 127.0.0.1.</summary>
-    internal static string LocalOperatorAddress(string listen)
+    /// <summary>A listen URL as a client reaches it from this machine: a wildcard host becomes 127.0.0.1.</summary>
+    internal static string LocalAddress(string listen)
     {
         var address = listen.Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal)
             .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal)

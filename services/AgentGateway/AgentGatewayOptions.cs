@@ -7,8 +7,9 @@ internal sealed class AgentGatewayOptions
     public const string Section = "AgentGateway";
 
     /// <summary>
-    /// The Asset service's gRPC address, e.g. <c>http://127.0.0.1:7400</c>. Empty (the default) means the local
-    /// operator endpoint (<c>Listen:Operator</c>, with a wildcard host replaced by 127.0.0.1): the single-node mode.
+    /// The Asset service's gRPC address, e.g. <c>http://127.0.0.1:7403</c>. Empty (the default) means this process's
+    /// internal endpoint (<c>Listen:Internal</c>, where the roles' gRPC services listen, with a wildcard host replaced
+    /// by 127.0.0.1): the single-node mode.
     /// </summary>
     public string AssetAddress { get; set; } = string.Empty;
 

@@ -53,7 +53,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         var configuration = new Dictionary<string, string?>
         {
-            ["Listen:Operator"] = $"http://127.0.0.1:{operatorPort}",
+            ["Listen:Internal"] = $"http://127.0.0.1:{operatorPort}",
             ["AgentGateway:BatchDelay"] = "00:00:00.005",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
