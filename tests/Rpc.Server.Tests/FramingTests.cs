@@ -122,6 +122,83 @@ public sealed class FramingTests
         Assert.Equal("0", string.Join(",", response.TrailingHeaders.GetValues("grpc-status")));
     }
 
+    [Fact]
+    public async Task FullDuplexCall_OverlappingReads_SecondRefused()
+    {
+        var outcome = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await GrpcTestHost.StartAsync();
+        host.Script.Duplex = async (requests, responses, context) =>
+        {
+            Assert.True(await requests.MoveNext(CancellationToken.None));
+
+            // The client sends nothing more yet: this read waits, and a second one would interleave with it.
+            var read = requests.MoveNext(CancellationToken.None);
+            Exception? overlapping = null;
+            try
+            {
+                await requests.MoveNext(CancellationToken.None);
+            }
+            catch (InvalidOperationException ex)
+            {
+                overlapping = ex;
+            }
+
+            outcome.SetResult(overlapping);
+            Assert.False(await read);
+        };
+        var content = new DuplexContent();
+        var call = GrpcWire.CallAsync(host.Client, GrpcWire.Request(TestPaths.Duplex, content));
+        await content.SendAsync(GrpcWire.Frame(new StreamingOutputCallRequest()));
+
+        var overlapping = await outcome.Task.WaitAsync(TestTimeouts.Call);
+        content.Complete();
+        var result = await call;
+
+        Assert.IsType<InvalidOperationException>(overlapping);
+        Assert.Equal(0, result.Status);
+    }
+
+    [Fact]
+    public async Task StreamingOutputCall_WriteWhilePreviousWaitsForFlowControl_SecondRefused()
+    {
+        var outcome = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await GrpcTestHost.StartAsync();
+        host.Script.ServerStreaming = async (_, responses, context) =>
+        {
+            // The client reads nothing: once its flow-control window and Kestrel's buffer are full, a write waits.
+            var chunk = new StreamingOutputCallResponse { Payload = ServiceScript.Zeros(64 * 1024) };
+            for (var i = 0; i < 2000; i++)
+            {
+                var write = responses.WriteAsync(chunk);
+                if (!write.IsCompleted)
+                {
+                    try
+                    {
+                        await responses.WriteAsync(chunk);
+                        outcome.TrySetResult(null);
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        outcome.TrySetResult(ex);
+                    }
+
+                    await write;
+                    return;
+                }
+
+                await write;
+            }
+
+            outcome.TrySetResult(null);
+        };
+
+        var send = host.Client.SendAsync(GrpcWire.Request(TestPaths.ServerStreaming, GrpcWire.Frame(new StreamingOutputCallRequest())), HttpCompletionOption.ResponseHeadersRead);
+        var overlapping = await outcome.Task.WaitAsync(TestTimeouts.Call);
+        (await send.WaitAsync(TestTimeouts.Call)).Dispose();
+
+        Assert.IsType<InvalidOperationException>(overlapping);
+    }
+
     private static async Task<HttpResponseMessage> SendDuplexAsync(GrpcTestHost host, DuplexContent content, int firstSize)
     {
         var send = host.Client.SendAsync(GrpcWire.Request(TestPaths.Duplex, content), HttpCompletionOption.ResponseHeadersRead);

@@ -13,6 +13,7 @@ internal sealed class RequestStreamReader<TRequest> : IAsyncStreamReader<TReques
     private readonly Func<DeserializationContext, TRequest> _deserializer;
     private TRequest? _current;
     private bool _completed;
+    private Task<bool>? _pendingRead;
 
     public RequestStreamReader(ServerCall call, Func<DeserializationContext, TRequest> deserializer)
     {
@@ -24,6 +25,11 @@ internal sealed class RequestStreamReader<TRequest> : IAsyncStreamReader<TReques
 
     public Task<bool> MoveNext(CancellationToken cancellationToken)
     {
+        if (_pendingRead is { IsCompleted: false })
+        {
+            return Task.FromException<bool>(new InvalidOperationException("Can't read messages because the previous read is still in progress."));
+        }
+
         if (_completed)
         {
             return False;
@@ -33,7 +39,7 @@ internal sealed class RequestStreamReader<TRequest> : IAsyncStreamReader<TReques
         var callToken = _call.CancellationToken;
         if (cancellationToken.CanBeCanceled && cancellationToken != callToken)
         {
-            return MoveNextLinkedAsync(callToken, cancellationToken);
+            return _pendingRead = MoveNextLinkedAsync(callToken, cancellationToken);
         }
 
         var read = _call.ReadMessageAsync(_call.HttpContext.Request.BodyReader, _deserializer, _call.TransportToken);
@@ -42,7 +48,7 @@ internal sealed class RequestStreamReader<TRequest> : IAsyncStreamReader<TReques
             return Complete(read.Result);
         }
 
-        return MoveNextAsync(read);
+        return _pendingRead = MoveNextAsync(read);
     }
 
     private async Task<bool> MoveNextAsync(ValueTask<(bool Read, TRequest? Message)> read) => Complete(await read.ConfigureAwait(false)).Result;

@@ -12,6 +12,7 @@ internal sealed class ResponseStreamWriter<TResponse> : IServerStreamWriter<TRes
 {
     private readonly ServerCall _call;
     private readonly Action<TResponse, SerializationContext> _serializer;
+    private Task? _pendingWrite;
 
     public ResponseStreamWriter(ServerCall call, Action<TResponse, SerializationContext> serializer)
     {
@@ -45,12 +46,20 @@ internal sealed class ResponseStreamWriter<TResponse> : IServerStreamWriter<TRes
 
     private Task WriteCoreAsync(TResponse message)
     {
+        if (_pendingWrite is { IsCompleted: false })
+        {
+            // Interleaved writes would corrupt the framing: refuse, as grpc-dotnet does.
+            return Task.FromException(new InvalidOperationException("Can't write the message because the previous write is in progress."));
+        }
+
         if (_call.CancellationToken.IsCancellationRequested)
         {
             return Task.FromException(new OperationCanceledException("The call was cancelled: the response message was not written.", _call.CancellationToken));
         }
 
-        return _call.WriteMessageAsync(message, _serializer, _call.WriteOptions, flush: true);
+        var write = _call.WriteMessageAsync(message, _serializer, _call.WriteOptions, flush: true);
+        _pendingWrite = write.IsCompleted ? null : write;
+        return write;
     }
 
     private async Task WriteCancellableAsync(TResponse message, CancellationToken cancellationToken)
