@@ -1,26 +1,26 @@
 using Grpc.Core;
+using SentinelSync.Security;
 
 namespace SentinelSync.Asset;
 
 /// <summary>Who is calling, as far as the asset role needs to know (authors of tokens and configs).</summary>
 internal static class CallerIdentity
 {
-    /// <summary>The metadata entry that carries the caller's principal name, set by the gateway after authentication.</summary>
-    public const string PrincipalHeader = "x-sentinel-principal";
-
     /// <summary>The author recorded when a call carries no principal.</summary>
     public const string System = "system";
 
-    /// <summary>The principal's name: the authenticated user, else the principal metadata entry, else <c>system</c>.</summary>
+    /// <summary>
+    /// The principal's name: the Sentinel principal the access control established (from the gateway's signed
+    /// <c>x-sentinel-principal</c>), else an authenticated ASP.NET Core user, else <c>system</c>.
+    /// </summary>
     public static string PrincipalName(ServerCallContext context)
     {
-        var user = context.GetHttpContext().User.Identity;
-        if (user is { IsAuthenticated: true, Name: { Length: > 0 } name })
+        var httpContext = context.GetHttpContext();
+        if (httpContext.GetSentinelPrincipal() is { Name.Length: > 0 } principal)
         {
-            return name;
+            return principal.Name;
         }
 
-        var header = context.RequestHeaders.GetValue(PrincipalHeader);
-        return string.IsNullOrWhiteSpace(header) ? System : header.Trim();
+        return httpContext.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : System;
     }
 }

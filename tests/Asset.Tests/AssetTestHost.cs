@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -26,6 +27,8 @@ public sealed class AssetTestHost : IAsyncDisposable
         _channel = GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{port}"));
         Client = new AssetService.AssetServiceClient(_channel);
     }
+
+    public const string TestUserHeader = "x-test-user";
 
     public WebApplication App { get; }
 
@@ -67,6 +70,17 @@ public sealed class AssetTestHost : IAsyncDisposable
         builder.Services.AddGrpc();
         builder.AddAsset();
         var app = builder.Build();
+
+        // Stands in for authentication: `x-test-user` makes the call's user (the gateway's signed principal in production).
+        app.Use((context, next) =>
+        {
+            if (context.Request.Headers.TryGetValue(TestUserHeader, out var user) && user.Count == 1)
+            {
+                context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user[0]!)], "test"));
+            }
+
+            return next(context);
+        });
         app.MapAsset();
         try
         {

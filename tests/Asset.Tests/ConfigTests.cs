@@ -23,7 +23,7 @@ public sealed class ConfigTests(PostgresFixture postgres)
     {
         await using var host = await StartAsync();
         var v1 = await PutAsync(host, new PutConfigRequest { Target = new ConfigTarget { LabelSelector = "env=prod" }, Document = "a: 1\n", Comment = "first" });
-        var v2 = await PutAsync(host, new PutConfigRequest { ConfigId = v1.ConfigId, BaseVersion = v1.Version, Document = "a: 2\n" }, new Metadata { { "x-sentinel-principal", "bob" } });
+        var v2 = await PutAsync(host, new PutConfigRequest { ConfigId = v1.ConfigId, BaseVersion = v1.Version, Document = "a: 2\n" }, new Metadata { { AssetTestHost.TestUserHeader, "bob" } });
         Assert.True(v2.Version > v1.Version);
         Assert.Equal("system", v1.Author);
         Assert.Equal("bob", v2.Author);

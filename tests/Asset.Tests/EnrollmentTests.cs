@@ -40,10 +40,10 @@ public sealed class EnrollmentTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task CreateEnrollmentToken_PrincipalInMetadata_RecordedAsCreator()
+    public async Task CreateEnrollmentToken_AuthenticatedUser_RecordedAsCreator()
     {
         await using var host = await StartAsync();
-        var headers = new Metadata { { "x-sentinel-principal", "alice" } };
+        var headers = new Metadata { { AssetTestHost.TestUserHeader, "alice" } };
         var created = await host.Client.CreateEnrollmentTokenAsync(new CreateEnrollmentTokenRequest { Ttl = Duration.FromTimeSpan(TimeSpan.FromHours(1)) }, headers).ResponseAsync.WaitAsync(TestTimeouts.Call);
         Assert.Equal("alice", created.Token.CreatedBy);
     }
