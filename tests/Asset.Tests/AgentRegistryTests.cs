@@ -10,7 +10,7 @@ namespace SentinelSync.Asset.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class AgentRegistryTests(PostgresFixture postgres)
 {
-    private static readonly TimeSpan OfflineAfter = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan OfflineAfter = TimeSpan.FromMinutes(30);
 
     private async Task<AssetTestHost> StartAsync()
     {

@@ -51,6 +51,10 @@ public sealed class AssetTestHost : IAsyncDisposable
         {
             ["Database:ConnectionString"] = connectionString,
             ["Asset:CaKeyEncryptionKey"] = caKey,
+
+            // Long enough that the sweeper's real-time timer never fires during a test; tests sweep explicitly.
+            ["Asset:HeartbeatInterval"] = "00:10:00",
+            ["Asset:MissedHeartbeatsOffline"] = "3",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
