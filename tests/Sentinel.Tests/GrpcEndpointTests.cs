@@ -110,7 +110,9 @@ public sealed class GrpcEndpointTests
     {
         using var cts = new CancellationTokenSource(Timeout);
         var database = await _postgres.CreateDatabaseAsync(cts.Token);
-        return await SentinelProcess.StartAsync([.. arguments, "--Database:ConnectionString", database], tls: tls);
+        var server = await SentinelProcess.StartAsync([.. arguments, "--Database:ConnectionString", database], tls: tls);
+        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        return server;
     }
 
     [Fact]

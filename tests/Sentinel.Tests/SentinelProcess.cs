@@ -130,6 +130,41 @@ internal sealed partial class SentinelProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// Waits until the server is ready (<c>/readyz</c> answers 200) and its gRPC health says SERVING: roles finish
+    /// their start-up (migrations, the agent gateway's trust) after the listeners open.
+    /// </summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        using var http = new HttpClient { BaseAddress = ManagementAddress };
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(InternalAddress);
+        var health = new Grpc.Health.V1.Health.HealthClient(channel);
+        while (true)
+        {
+            try
+            {
+                using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative), cts.Token);
+                var status = await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest(), cancellationToken: cts.Token);
+                if (ready.StatusCode == HttpStatusCode.OK && status.Status == Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or Grpc.Core.RpcException && !cts.IsCancellationRequested)
+            {
+                // Not listening or not answering yet.
+            }
+
+            if (HasExited)
+            {
+                throw new InvalidOperationException($"sentinel exited with {_process.ExitCode} before it was ready: {StandardError}{StandardOutput}");
+            }
+
+            await Task.Delay(200, cts.Token);
+        }
+    }
+
     /// <summary>Sends SIGTERM.</summary>
     public void Terminate()
     {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using SentinelSync.AgentGateway;
 using SentinelSync.Security;
@@ -53,6 +54,13 @@ internal static class ServerBuilderExtensions
         services.AddSentinelAccessControl();
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks();
+
+        // Readiness reaches gRPC health (and so the gateway's active checks) within seconds, not the default 30 s.
+        services.Configure<HealthCheckPublisherOptions>(publisher =>
+        {
+            publisher.Delay = TimeSpan.FromSeconds(1);
+            publisher.Period = TimeSpan.FromSeconds(5);
+        });
 
         // An invalid Roles setting registers no role; options validation then stops start-up naming it.
         if (rolesValid)
