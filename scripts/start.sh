@@ -5,9 +5,11 @@
 #
 # Environment:
 #   SENTINEL_DATA                  data directory (default: <repo>/.data); the cluster lives in $SENTINEL_DATA/pg
-#   SENTINEL__Listen__Operator     operator endpoint (default http://127.0.0.1:7400)
-#   SENTINEL__Listen__Agent        agent endpoint (default http://127.0.0.1:7401)
-#   SENTINEL__Listen__Management   /healthz, /readyz, /metrics (default http://127.0.0.1:7402)
+#   SENTINEL__Listen__Operator     operator edge: gateway, REST, OpenAPI (default https://127.0.0.1:7400,
+#                                  self-signed certificate in $SENTINEL_DATA/tls, fingerprint printed)
+#   SENTINEL__Listen__Agent        agent endpoint, TLS + client certificates (default 127.0.0.1:7401)
+#   SENTINEL__Listen__Management   /healthz, /readyz (default http://127.0.0.1:7402)
+#   SENTINEL__Listen__Internal     the roles' own gRPC, for the gateway and each other (default http://127.0.0.1:7403)
 #   SENTINEL__Asset__CaKeyEncryptionKey  set from $SENTINEL_DATA/ca-key (created once, mode 600)
 #   any other SENTINEL__Section__Key setting reaches the server unchanged; extra arguments too.
 set -euo pipefail
@@ -68,6 +70,8 @@ ensure_dotnet
 DATA=${SENTINEL_DATA:-$REPO/.data}
 mkdir -p "$DATA"
 DATA=$(cd "$DATA" && pwd)
+# The server keeps its TLS certificate and internal signing key here too.
+export SENTINEL_DATA=$DATA
 PG_DIR=$DATA/pg
 
 # The key that encrypts the platform CA's private key in the database: made once, kept with the data.
@@ -116,9 +120,10 @@ dotnet build src/Sentinel -c Release -nologo -v minimal >&2
 cat >&2 <<EOF
 
   SentinelSync (single node, --roles all)
-    operator    ${SENTINEL__Listen__Operator:-http://127.0.0.1:7400}   (grpcurl / buf curl / sentinelctl)
-    agents      ${SENTINEL__Listen__Agent:-http://127.0.0.1:7401}
+    operator    ${SENTINEL__Listen__Operator:-https://127.0.0.1:7400}   (gRPC, REST, /openapi.json; self-signed, fingerprint below)
+    agents      ${SENTINEL__Listen__Agent:-https://127.0.0.1:7401}   (TLS + agent client certificates)
     management  ${SENTINEL__Listen__Management:-http://127.0.0.1:7402}   (/healthz, /readyz)
+    internal    ${SENTINEL__Listen__Internal:-http://127.0.0.1:7403}   (the roles' gRPC; calls need a signed principal)
     database    postgresql://$pg_user@127.0.0.1:$pg_port/$DATABASE
     data        $DATA
 
