@@ -67,7 +67,7 @@ public sealed class AccessPolicy
                     return AccessDecision.Unauthenticated($"{method} needs a signed-in caller: send 'authorization: Bearer <access token or API key>'.");
                 }
 
-                return principal.Kind is PrincipalKind.Person or PrincipalKind.ApiKey && principal.HasPermission(access.Permission)
+                return principal.Kind is PrincipalKind.Person or PrincipalKind.ApiKey or PrincipalKind.Service && principal.HasPermission(access.Permission)
                     ? AccessDecision.Allow
                     : AccessDecision.Denied(access.Permission, $"{principal.Name} lacks permission '{access.Permission}' needed by {method}.");
         }

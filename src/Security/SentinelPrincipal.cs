@@ -7,9 +7,12 @@ namespace SentinelSync.Security;
 /// <param name="Permissions">The permissions the roles grant, resolved when the caller authenticated.</param>
 public sealed record SentinelPrincipal(string Name, PrincipalKind Kind, IReadOnlyList<string> Roles, IReadOnlySet<string> Permissions)
 {
-    /// <summary>A platform role acting as itself (for CALLER_INTERNAL methods).</summary>
-    public static SentinelPrincipal Service(string name) =>
-        new(name, PrincipalKind.Service, [], new HashSet<string>(StringComparer.Ordinal));
+    /// <summary>
+    /// A platform role acting as itself: it may call CALLER_INTERNAL methods, and operator methods only for the
+    /// permissions listed here (least privilege: a role names exactly the operator reads it relies on).
+    /// </summary>
+    public static SentinelPrincipal Service(string name, params string[] permissions) =>
+        new(name, PrincipalKind.Service, [], new HashSet<string>(permissions, StringComparer.Ordinal));
 
     /// <summary>True when the principal holds <paramref name="permission"/>.</summary>
     public bool HasPermission(string permission) => Permissions.Contains(permission);

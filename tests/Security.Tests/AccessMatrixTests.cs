@@ -89,6 +89,17 @@ public sealed class AccessMatrixTests
     }
 
     [Fact]
+    public void Decide_ServiceWithNamedPermission_AllowedForThatOperatorMethodOnly()
+    {
+        var watcher = SentinelPrincipal.Service("agent-gateway", "asset.agents.read");
+
+        Assert.Equal(AccessDecisionKind.Allow, Policy.Decide("/sentinel.asset.v1.AssetService/WatchAgents", watcher).Kind);
+        var denied = Policy.Decide("/sentinel.asset.v1.AssetService/DecommissionAgent", watcher);
+        Assert.Equal(AccessDecisionKind.Denied, denied.Kind);
+        Assert.Equal("asset.agents.decommission", denied.Permission);
+    }
+
+    [Fact]
     public void Decide_UnknownMethod_Denied()
     {
         Assert.Equal(AccessDecisionKind.Denied, Policy.Decide("/sentinel.nothing.v1.Nope/Call", TestSecurity.Person("root", BuiltInRoles.Admin)).Kind);

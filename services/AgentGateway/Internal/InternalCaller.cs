@@ -24,7 +24,9 @@ internal static class InternalCaller
 
     private sealed class SigningInterceptor : Interceptor
     {
-        private static readonly SentinelPrincipal Principal = SentinelPrincipal.Service(Identity);
+        // Besides the internal methods, the gateway watches agents (to cut decommissioned ones) and reads
+        // effective configurations (to push them): exactly those operator reads, nothing more.
+        private static readonly SentinelPrincipal Principal = SentinelPrincipal.Service(Identity, "asset.agents.read", "asset.configs.read");
         private readonly PrincipalSigner? _signer;
 
         public SigningInterceptor(PrincipalSigner? signer) => _signer = signer;
