@@ -170,7 +170,9 @@ public sealed class EdgeTests
         var duringFailover = await RunAsync(40);
         var afterFailover = await RunAsync(40);
 
-        Assert.True(duringFailover <= 5, $"{duringFailover} calls failed while the replica's death was detected\n{gateway.StandardOutput}");
+        // Without retries in the gateway, calls routed to the dead replica fail until passive (3 failures) or active
+        // (0.5 s probe) detection takes it out; that is a handful of the 40, never most of them.
+        Assert.True(duringFailover <= 10, $"{duringFailover} calls failed while the replica's death was detected\n{gateway.StandardOutput}");
         Assert.True(afterFailover == 0, $"{afterFailover} calls failed after failover\n{gateway.StandardOutput}");
     }
 
