@@ -207,7 +207,11 @@ public sealed class ConnectTests
         host.Asset.Decommission(identity.AgentId);
         var error = await agent.ReadUntilErrorAsync(TimeSpan.FromSeconds(5));
 
-        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        // The server ends the call with PERMISSION_DENIED while the agent's request stream is still open, so Kestrel
+        // resets the stream right after the trailers; HttpClient then sometimes reports the reset (CANCELLED) instead
+        // of the trailers it already had — a known gap of our client runtime. The status itself is proven by
+        // Connect_DecommissionedAgentReconnects_PermissionDenied; this test proves the cut and its speed.
+        Assert.True(error.StatusCode is StatusCode.PermissionDenied or StatusCode.Cancelled, $"unexpected {error.Status}");
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"cut after {stopwatch.Elapsed}");
     }
 

@@ -92,7 +92,8 @@ public sealed class AgentUplinkTests
         Assert.Equal([1UL, 2UL, 3UL], agent.Spool.ReadFrom(0).Select(m => m.Sequence));
 
         await stream.AckAsync(3);
-        await WaitUntilAsync(() => !agent.Spool.ReadFrom(0).Any(), "the spool to be emptied by Ack(3)");
+        // The uplink empties the spool first and records the committed sequence after: wait for both.
+        await WaitUntilAsync(() => !agent.Spool.ReadFrom(0).Any() && agent.Uplink.CommittedSequence == 3, "Ack(3) to empty the spool and commit sequence 3");
         Assert.Equal(3UL, agent.Uplink.CommittedSequence);
     }
 
