@@ -1,6 +1,7 @@
 using SentinelSync.Asset.Inventory;
 using SentinelSync.Contracts.Agent.V1;
 using AgentInventory = SentinelSync.Contracts.Agent.V1.Inventory;
+using SentinelSync.Contracts.Inventory;
 
 namespace SentinelSync.Asset.Tests;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SentinelSync.Agent.Collectors;
 using SentinelSync.Agent.Spool;
 using SentinelSync.Contracts.Agent.V1;
+using SentinelSync.Contracts.Inventory;
 
 namespace SentinelSync.Agent.Runtime;
 

@@ -8,6 +8,7 @@ using SentinelSync.Asset.Agents;
 using SentinelSync.Contracts.Agent.V1;
 using SentinelSync.Contracts.Asset.V1;
 using AgentInventory = SentinelSync.Contracts.Agent.V1.Inventory;
+using SentinelSync.Contracts.Inventory;
 
 namespace SentinelSync.Asset.Inventory;
 

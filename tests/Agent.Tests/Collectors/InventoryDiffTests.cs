@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using SentinelSync.Agent.Collectors;
 using SentinelSync.Contracts.Agent.V1;
+using SentinelSync.Contracts.Inventory;
 
 namespace SentinelSync.Agent.Tests.Collectors;
 
@@ -20,7 +21,7 @@ public sealed class InventoryDiffTests
 
         var change = Assert.Single(InventoryDiff.Compare(Sample(), current));
 
-        Assert.Equal(new InventoryChange("memory.total_bytes", (8UL << 30).ToString(), (16UL << 30).ToString()), change);
+        Assert.Equal(new InventoryFieldChange("memory.total_bytes", (8UL << 30).ToString(), (16UL << 30).ToString()), change);
     }
 
     [Fact]
@@ -73,7 +74,7 @@ public sealed class InventoryDiffTests
         var changes = InventoryDiff.Compare(Sample(), current);
 
         Assert.Equal(
-            [new InventoryChange("mounts[/srv/data].size_bytes", "1000000", "1001024"), new InventoryChange("interfaces[eth0].up", "true", "false")],
+            [new InventoryFieldChange("mounts[/srv/data].size_bytes", "1000000", "1001024"), new InventoryFieldChange("interfaces[eth0].up", "true", "false")],
             changes);
     }
 

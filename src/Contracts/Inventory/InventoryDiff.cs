@@ -6,14 +6,14 @@ using Google.Protobuf.WellKnownTypes;
 using SentinelSync.Contracts.Agent.V1;
 using AgentInventory = SentinelSync.Contracts.Agent.V1.Inventory;
 
-namespace SentinelSync.Asset.Inventory;
+namespace SentinelSync.Contracts.Inventory;
 
 /// <summary>
 /// Compares two inventories field by field through the message descriptors, so a field added to the contract is
 /// compared without a change here. Repeated sections are matched by their key (disks and interfaces by name, mounts
-/// by mount point), not by position. The approach follows the agent's own diff; paths are the same on both sides.
+/// by mount point), not by position. The agent (to send deltas) and the Asset service (to record change events) share it, so paths agree.
 /// </summary>
-internal static class InventoryDiff
+public static class InventoryDiff
 {
     private static readonly Dictionary<string, string> KeyFields = new(StringComparer.Ordinal)
     {
@@ -30,6 +30,36 @@ internal static class InventoryDiff
         var changes = new List<InventoryFieldChange>();
         CompareMessages(previous, current, string.Empty, changes);
         return changes;
+    }
+
+    /// <summary>
+    /// An inventory holding only the top-level sections that changed, complete, for an <c>InventoryReport</c>
+    /// with <c>full = false</c>.
+    /// </summary>
+    public static AgentInventory Delta(AgentInventory current, IEnumerable<InventoryFieldChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(changes);
+        var delta = new AgentInventory();
+        var source = current.Clone();
+        var sections = changes.Select(change => change.Path.Split('.', '[')[0]).ToHashSet(StringComparer.Ordinal);
+        foreach (var field in AgentInventory.Descriptor.Fields.InFieldNumberOrder().Where(f => sections.Contains(f.Name)))
+        {
+            if (field.IsRepeated)
+            {
+                var target = (IList)field.Accessor.GetValue(delta);
+                foreach (var item in (IList)field.Accessor.GetValue(source))
+                {
+                    target.Add(item);
+                }
+            }
+            else
+            {
+                field.Accessor.SetValue(delta, field.Accessor.GetValue(source));
+            }
+        }
+
+        return delta;
     }
 
     private static void CompareMessages(IMessage previous, IMessage current, string prefix, List<InventoryFieldChange> changes)
