@@ -22,6 +22,29 @@ public sealed class AgentEndpointTests
     }
 
     [Fact]
+    public async Task GetTrustBundle_WithoutClientCertificate_AnswersThePlatformCa()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        using var channel = TestAgent.CreateChannel(host.AgentAddress, host.Asset.Ca.Certificate, clientCertificate: null);
+
+        var bundle = await new AgentGatewayService.AgentGatewayServiceClient(channel).GetTrustBundleAsync(new GetTrustBundleRequest(), deadline: DateTime.UtcNow + GatewayHost.Timeout);
+
+        Assert.Equal(host.Asset.Ca.Certificate.RawData, System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(bundle.CaCertificatePem).RawData);
+    }
+
+    [Fact]
+    public async Task GetTrustBundle_OnOperatorEndpoint_Unimplemented()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        using var channel = GrpcChannel.ForAddress(host.OperatorAddress);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => new AgentGatewayService.AgentGatewayServiceClient(channel)
+            .GetTrustBundleAsync(new GetTrustBundleRequest(), deadline: DateTime.UtcNow + GatewayHost.Timeout).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+    }
+
+    [Fact]
     public async Task Enroll_BadToken_AssetStatusPassedThrough()
     {
         await using var host = await GatewayHost.StartAsync();

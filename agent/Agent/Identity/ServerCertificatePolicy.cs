@@ -4,33 +4,36 @@ using System.Security.Cryptography.X509Certificates;
 namespace SentinelSync.Agent.Identity;
 
 /// <summary>
-/// Decides whether the platform's TLS certificate is trusted: during enrollment because its chain
-/// ends in the CA whose fingerprint came with the token, afterwards because it chains to the
-/// platform CA stored at enrollment. The machine's trust store is never consulted.
+/// Decides whether the platform's TLS certificate is trusted: because it chains to the platform CA
+/// (during enrollment the one whose fingerprint came with the token, afterwards the one stored at
+/// enrollment). The machine's trust store is never consulted.
 /// </summary>
 /// <remarks>Thread-safe; <see cref="LastRejection"/> keeps the reason of the last refusal for the error message.</remarks>
 internal sealed class ServerCertificatePolicy
 {
-    private readonly string? _pinnedFingerprint;
     private readonly X509Certificate2? _trustedCa;
 
-    private ServerCertificatePolicy(string? pinnedFingerprint, X509Certificate2? trustedCa)
-    {
-        _pinnedFingerprint = pinnedFingerprint;
-        _trustedCa = trustedCa;
-    }
+    private ServerCertificatePolicy(X509Certificate2? trustedCa) => _trustedCa = trustedCa;
 
     /// <summary>Why the last certificate was refused; null while none was.</summary>
     public string? LastRejection { get; private set; }
 
-    /// <summary>Trusts a server whose presented chain holds the CA with <paramref name="fingerprint"/> and verifies up to it.</summary>
-    public static ServerCertificatePolicy Pinned(string fingerprint) => new(fingerprint, null);
+    /// <summary>
+    /// Accepts any server certificate: only for fetching public data whose integrity is checked otherwise (the
+    /// platform CA, against the pinned fingerprint). Never send anything secret over such a connection.
+    /// </summary>
+    public static ServerCertificatePolicy Unjudged() => new(null);
 
     /// <summary>Trusts a server whose certificate chains to <paramref name="ca"/>.</summary>
-    public static ServerCertificatePolicy TrustOnly(X509Certificate2 ca) => new(null, ca);
+    public static ServerCertificatePolicy TrustOnly(X509Certificate2 ca) => new(ca);
 
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
+        if (_trustedCa is null)
+        {
+            return true;
+        }
+
         if (certificate is null)
         {
             return Reject("the server presented no certificate");
@@ -52,20 +55,9 @@ internal sealed class ServerCertificatePolicy
             }
         }
 
-        var anchor = _trustedCa;
-        if (_pinnedFingerprint is not null)
+        if (CaChain.Verify(leaf, _trustedCa, presented) is { } problem)
         {
-            anchor = presented.FirstOrDefault(c => CaFingerprint.Of(c) == _pinnedFingerprint);
-            if (anchor is null)
-            {
-                var seen = string.Join("; ", presented.Select(c => $"{c.Subject} sha256={CaFingerprint.Of(c)}").Distinct());
-                return Reject($"no certificate in the server's chain has the pinned CA fingerprint {_pinnedFingerprint} (presented: {seen})");
-            }
-        }
-
-        if (CaChain.Verify(leaf, anchor!, presented) is { } problem)
-        {
-            return Reject($"the server's certificate ({leaf.Subject}) does not chain to the platform CA {anchor!.Subject}: {problem}");
+            return Reject($"the server's certificate ({leaf.Subject}) does not chain to the platform CA {_trustedCa.Subject}: {problem}");
         }
 
         LastRejection = null;

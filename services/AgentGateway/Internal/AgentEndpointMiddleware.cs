@@ -6,13 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace SentinelSync.AgentGateway.Internal;
 
 /// <summary>
-/// Keeps the agent endpoint to agent methods: Connect is served here, Enroll is forwarded to Asset (so agents
-/// need one address), and every other method answers UNIMPLEMENTED, whatever else the process maps. Connect is
-/// served only here.
+/// Keeps the agent endpoint to agent methods: Connect and GetTrustBundle are served here, Enroll is forwarded to Asset (so agents
+/// need one address), and every other method answers UNIMPLEMENTED, whatever else the process maps.
+/// AgentGatewayService is served only here.
 /// </summary>
 internal sealed class AgentEndpointMiddleware
 {
     internal const string ConnectPath = "/sentinel.agent.v1.AgentGatewayService/Connect";
+    internal const string TrustBundlePath = "/sentinel.agent.v1.AgentGatewayService/GetTrustBundle";
     internal const string EnrollPath = "/sentinel.asset.v1.AssetService/Enroll";
 
     private const long MaxEnrollRequestBytes = 64 * 1024;
@@ -38,16 +39,16 @@ internal sealed class AgentEndpointMiddleware
         var path = context.Request.Path.Value;
         if (!AgentEndpointMarker.IsAgentEndpoint(context))
         {
-            return path == ConnectPath
+            return path is ConnectPath or TrustBundlePath
                 ? Unimplemented(context, "AgentGatewayService is served on the agent endpoint (Listen:Agent) only.")
                 : _next(context);
         }
 
         return path switch
         {
-            ConnectPath => _next(context),
+            ConnectPath or TrustBundlePath => _next(context),
             EnrollPath => ForwardEnrollAsync(context),
-            _ => Unimplemented(context, $"'{path}' is not served on the agent endpoint; it serves AgentGatewayService.Connect and AssetService.Enroll."),
+            _ => Unimplemented(context, $"'{path}' is not served on the agent endpoint; it serves AgentGatewayService.Connect and GetTrustBundle, and AssetService.Enroll."),
         };
     }
 

@@ -22,6 +22,7 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
     private readonly AssetService.AssetServiceClient _asset;
     private readonly AgentSessionRegistry _sessions;
     private readonly ConfigPusher _configPusher;
+    private readonly AgentTrust _trust;
     private readonly AgentGatewayOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<AgentGatewayGrpcService> _logger;
@@ -30,6 +31,7 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
         AssetService.AssetServiceClient asset,
         AgentSessionRegistry sessions,
         ConfigPusher configPusher,
+        AgentTrust trust,
         IOptions<AgentGatewayOptions> options,
         TimeProvider timeProvider,
         ILogger<AgentGatewayGrpcService> logger)
@@ -37,10 +39,17 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
         _asset = asset;
         _sessions = sessions;
         _configPusher = configPusher;
+        _trust = trust;
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
     }
+
+    /// <summary>The platform CA for enrolling agents; they check it against the fingerprint that came with their token.</summary>
+    public override Task<GetTrustBundleResponse> GetTrustBundle(GetTrustBundleRequest request, ServerCallContext context) =>
+        _trust.Ca is { } ca
+            ? Task.FromResult(new GetTrustBundleResponse { CaCertificatePem = ca.ExportCertificatePem() })
+            : throw new RpcException(new Status(StatusCode.Unavailable, "The agent endpoint has no platform CA yet (the Asset service has not answered); try again shortly."));
 
     public override async Task Connect(IAsyncStreamReader<ConnectRequest> requestStream, IServerStreamWriter<ConnectResponse> responseStream, ServerCallContext context)
     {

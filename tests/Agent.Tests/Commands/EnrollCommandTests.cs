@@ -23,6 +23,7 @@ public sealed class EnrollCommandTests : IDisposable
 
         Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
         Assert.Equal("agent-0001", stdout.Trim());
+        Assert.Equal(1, gateway.TrustBundleRequests);
         var request = Assert.Single(gateway.EnrollRequests);
         Assert.Equal("secret-token", request.Token);
         Assert.Equal("enroll-test-host", request.Hostname);
@@ -47,6 +48,23 @@ public sealed class EnrollCommandTests : IDisposable
 
         Assert.Equal(6, exitCode);
         Assert.Contains(other.CaFingerprint, stderr);
+        Assert.Contains("token was not sent", stderr);
+        Assert.Empty(gateway.EnrollRequests);
+        Assert.False(AgentIdentity.Exists(_state.Path));
+    }
+
+    [Fact]
+    public async Task Enroll_ServerProvesAnotherCa_RefusedBeforeTheTokenIsSent()
+    {
+        // An impostor that passes on the real CA (public data) but holds a certificate of its own CA.
+        using var impostor = new TestPki("Impostor CA");
+        await using var gateway = await FakeGateway.StartAsync(impostor);
+        gateway.TrustBundlePem = _pki.CaPem;
+
+        var (exitCode, _, stderr) = await EnrollAsync(gateway, _pki.CaFingerprint);
+
+        Assert.Equal(6, exitCode);
+        Assert.Contains("does not chain to the platform CA", stderr);
         Assert.Contains("token was not sent", stderr);
         Assert.Empty(gateway.EnrollRequests);
         Assert.False(AgentIdentity.Exists(_state.Path));

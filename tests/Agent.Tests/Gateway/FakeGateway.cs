@@ -17,8 +17,8 @@ namespace SentinelSync.Agent.Tests.Gateway;
 /// <summary>
 /// A fake platform at the wire: a real Kestrel HTTP/2 server on 127.0.0.1 with our gRPC server
 /// runtime, hosting AgentGatewayService.Connect (each call handed to the test as a
-/// <see cref="FakeStream"/>) and AssetService.Enroll. With a <see cref="TestPki"/> it speaks TLS,
-/// presents the CA in its chain, and requires a client certificate signed by that CA on Connect
+/// <see cref="FakeStream"/>), GetTrustBundle and AssetService.Enroll. With a <see cref="TestPki"/> it speaks TLS
+/// and requires a client certificate signed by that CA on Connect
 /// when asked to.
 /// </summary>
 internal sealed class FakeGateway : IAsyncDisposable
@@ -33,6 +33,12 @@ internal sealed class FakeGateway : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>What GetTrustBundle answers: the PKI's CA by default.</summary>
+    public string? TrustBundlePem { get; set; }
+
+    /// <summary>How many GetTrustBundle calls arrived.</summary>
+    public int TrustBundleRequests;
+
     /// <summary>Every Connect call as it arrives.</summary>
     public Channel<FakeStream> Streams { get; } = Channel.CreateUnbounded<FakeStream>();
 
@@ -46,7 +52,7 @@ internal sealed class FakeGateway : IAsyncDisposable
     /// <param name="requireClientCertificate">Refuse TLS handshakes without a client certificate signed by the CA.</param>
     public static async Task<FakeGateway> StartAsync(TestPki? pki = null, bool requireClientCertificate = false)
     {
-        var gateway = new FakeGateway();
+        var gateway = new FakeGateway { TrustBundlePem = pki?.CaPem };
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
@@ -57,7 +63,6 @@ internal sealed class FakeGateway : IAsyncDisposable
                 listen.UseHttps(new HttpsConnectionAdapterOptions
                 {
                     ServerCertificate = pki.Server,
-                    ServerCertificateChain = [pki.Ca],
                     SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                     ClientCertificateMode = requireClientCertificate ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.NoCertificate,
                     ClientCertificateValidation = (certificate, _, _) => SentinelSync.Agent.Identity.CaChain.Verify(certificate, pki.Ca) is null,

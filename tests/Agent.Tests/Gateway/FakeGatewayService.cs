@@ -6,6 +6,12 @@ namespace SentinelSync.Agent.Tests.Gateway;
 /// <summary>The platform's end of Connect, driven by the test through <see cref="FakeGateway.Streams"/>.</summary>
 internal sealed class FakeGatewayService(FakeGateway gateway) : AgentGatewayService.AgentGatewayServiceBase
 {
+    public override Task<GetTrustBundleResponse> GetTrustBundle(GetTrustBundleRequest request, ServerCallContext context)
+    {
+        Interlocked.Increment(ref gateway.TrustBundleRequests);
+        return Task.FromResult(new GetTrustBundleResponse { CaCertificatePem = gateway.TrustBundlePem ?? string.Empty });
+    }
+
     public override async Task Connect(IAsyncStreamReader<ConnectRequest> requestStream, IServerStreamWriter<ConnectResponse> responseStream, ServerCallContext context)
     {
         var http = context.GetHttpContext();

@@ -9,9 +9,8 @@ namespace SentinelSync.Agent.Tests.Gateway;
 /// A throw-away platform CA with a server certificate for 127.0.0.1/localhost and client certificates it signs.
 /// </summary>
 /// <remarks>
-/// The platform CA is issued by an offline root that no server holds. A .NET TLS server never sends
-/// a self-signed root in its chain (SslStreamCertificateContext trims it on every platform), but it
-/// does send a CA whose own issuer it cannot find, and the agent can only pin a CA it is shown.
+/// The CA is self-signed, like the platform's: a .NET TLS server never sends it in its chain, so
+/// the agent learns it from GetTrustBundle and checks it against the pinned fingerprint.
 /// </remarks>
 internal sealed class TestPki : IDisposable
 {
@@ -19,18 +18,11 @@ internal sealed class TestPki : IDisposable
 
     public TestPki(string caName = "Test Platform CA")
     {
-        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var rootRequest = new CertificateRequest($"CN={caName} Offline Root", rootKey, HashAlgorithmName.SHA256);
-        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        using var root = rootRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddDays(60));
-
         var request = new CertificateRequest($"CN={caName}", _caKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        using var issued = request.Create(root, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(16));
-        Ca = issued.CopyWithPrivateKey(_caKey);
+        Ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
         Server = Issue("CN=sentinel-test-server", server: true);
     }
 
