@@ -89,7 +89,7 @@ public static class GatewayHostingExtensions
                 branch.UseSentinelRequestLimits();
                 branch.UseAuthentication();
                 branch.UseRateLimiter();
-                branch.Use((context, next) => edge.AuthorizeRestAsync(context, () => next(context)));
+                branch.Use((context, next) => edge.AuthorizeEndpointAsync(context, () => next(context)));
             });
 
         app.MapAuth();
@@ -103,6 +103,20 @@ public static class GatewayHostingExtensions
             .Add(endpoint => endpoint.Metadata.Add(EdgeEndpointMetadata.Instance));
 
         var table = app.Services.GetRequiredService<GatewayRouteTable>();
+
+        // Agent-facing services are not routed (see GatewayRouteTable), but the edge still answers for them with the
+        // access decision, then points a caller it would admit to the agent endpoint.
+        foreach (var service in ContractCatalog.Services.Where(service => !table.RoleByService.ContainsKey(service.FullName)))
+        {
+            var message = $"{service.FullName} is served to agents on the agent endpoint (Listen:Agent), with the agent's client certificate; the operator edge does not route it.";
+            app.MapPost("/" + service.FullName + "/{method}", context => GrpcTrailersOnly.WriteAsync(context, Grpc.Core.StatusCode.Unimplemented, message))
+                .Add(endpoint =>
+                {
+                    endpoint.Metadata.Add(EdgeEndpointMetadata.Instance);
+                    endpoint.Metadata.Add(AgentServiceEndpointMetadata.Instance);
+                });
+        }
+
         var channels = app.Services.GetRequiredService<BackendChannels>();
         var routed = ContractCatalog.Services.Where(service => table.RoleByService.ContainsKey(service.FullName)).ToList();
         var backend = new TranscodingBackend((_, method) => channels.For(method))

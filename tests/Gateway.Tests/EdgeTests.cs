@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -11,13 +10,15 @@ using SentinelSync.Contracts.Auth.V1;
 using SentinelSync.Server.Tests;
 using SentinelSync.Testing;
 
+using static SentinelSync.Gateway.Tests.EdgeCalls;
+
 namespace SentinelSync.Gateway.Tests;
 
 [Collection(PostgresCollection.Name)]
 public sealed class EdgeTests
 {
-    private const string AdminPassword = "gateway-tests-admin-password";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private const string AdminPassword = EdgeCalls.AdminPassword;
+    private static readonly TimeSpan Timeout = EdgeCalls.Timeout;
     private readonly PostgresFixture _postgres;
 
     public EdgeTests(PostgresFixture postgres) => _postgres = postgres;
@@ -181,65 +182,6 @@ public sealed class EdgeTests
         { "x-sentinel-principal", Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"v\":1,\"n\":\"root\",\"k\":\"service\"}")) },
         { "x-sentinel-principal-sig", "AAAA" },
     };
-
-    private static Metadata Bearer(string credential) => new() { { "authorization", "Bearer " + credential } };
-
-    private static async Task<StatusCode> StatusOfAsync<T>(AsyncUnaryCall<T> call)
-    {
-        try
-        {
-            await call.ResponseAsync.WaitAsync(Timeout);
-            return StatusCode.OK;
-        }
-        catch (RpcException error)
-        {
-            return error.StatusCode;
-        }
-    }
-
-    private static async Task<string> LoginAsync(GrpcChannel channel, string username, string password)
-    {
-        var response = await new AuthService.AuthServiceClient(channel)
-            .LoginAsync(new LoginRequest { Username = username, Password = password }, deadline: DateTime.UtcNow.Add(Timeout));
-        return response.Tokens.AccessToken;
-    }
-
-    private static async Task<string> CreateApiKeyAsync(GrpcChannel channel, string adminToken, string role)
-    {
-        var response = await new AuthService.AuthServiceClient(channel).CreateApiKeyAsync(
-            new CreateApiKeyRequest { Name = role + "-key", Roles = { role }, Ttl = Duration.FromTimeSpan(TimeSpan.FromHours(1)) },
-            Bearer(adminToken),
-            DateTime.UtcNow.Add(Timeout));
-        return response.Secret;
-    }
-
-    private static HttpClient H2cClient(Uri address) => new()
-    {
-        BaseAddress = address,
-        DefaultRequestVersion = HttpVersion.Version20,
-        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        Timeout = Timeout,
-    };
-
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? bearer, string? json = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative))
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        if (bearer is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        }
-
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        return await http.SendAsync(request).WaitAsync(Timeout);
-    }
 
     private async Task<SentinelProcess> StartAsync(string[] arguments)
     {

@@ -38,13 +38,8 @@ internal sealed class EdgeAuthorization
         {
             GatewayLog.Refused(_logger, method, decision.Kind.ToString(), decision.Reason);
 
-            // Trailers-only gRPC answer: HTTP 200 with the status in the headers.
             var code = decision.Kind == AccessDecisionKind.Unauthenticated ? StatusCode.Unauthenticated : StatusCode.PermissionDenied;
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Response.ContentType = "application/grpc";
-            context.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.Headers["grpc-message"] = Uri.EscapeDataString(decision.Reason);
-            return Task.CompletedTask;
+            return GrpcTrailersOnly.WriteAsync(context, code, decision.Reason);
         }
 
         var headers = context.Request.Headers;
@@ -63,13 +58,21 @@ internal sealed class EdgeAuthorization
         return next();
     }
 
-    /// <summary>Middleware step for REST endpoints: 401 or 403 with a google.rpc.Status-shaped JSON body.</summary>
-    public Task AuthorizeRestAsync(HttpContext context, Func<Task> next)
+    /// <summary>
+    /// Middleware step of the edge: decides for REST endpoints and for the unrouted agent-facing services; proxied
+    /// gRPC calls are decided in the proxy pipeline (<see cref="AuthorizeGrpcAsync"/>).
+    /// </summary>
+    public Task AuthorizeEndpointAsync(HttpContext context, Func<Task> next)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<TranscodingEndpointMetadata>() is not { } rest)
-        {
-            return next();
-        }
+        var metadata = context.GetEndpoint()?.Metadata;
+        return metadata?.GetMetadata<TranscodingEndpointMetadata>() is { } rest ? AuthorizeRestAsync(context, rest, next)
+            : metadata?.GetMetadata<AgentServiceEndpointMetadata>() is not null ? AuthorizeGrpcAsync(context, next)
+            : next();
+    }
+
+    /// <summary>REST: 401 or 403 with a google.rpc.Status-shaped JSON body.</summary>
+    private Task AuthorizeRestAsync(HttpContext context, TranscodingEndpointMetadata rest, Func<Task> next)
+    {
 
         var method = MethodAccessTable.Path(rest.Method);
         var decision = Decide(method, context.GetSentinelPrincipal());
