@@ -15,12 +15,10 @@ internal sealed partial class SentinelProcess : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SentinelProcess(Process process, int operatorPort, int internalPort, int managementPort, string dataDirectory, bool tls)
+    private SentinelProcess(Process process, SentinelPorts ports, string dataDirectory, bool tls)
     {
         _process = process;
-        OperatorPort = operatorPort;
-        InternalPort = internalPort;
-        ManagementPort = managementPort;
+        Ports = ports;
         DataDirectory = dataDirectory;
         Tls = tls;
     }
@@ -28,11 +26,17 @@ internal sealed partial class SentinelProcess : IAsyncDisposable
     /// <summary>A fresh base64 32-byte key for <c>Security:InternalSigningKey</c> or <c>Asset:CaKeyEncryptionKey</c>.</summary>
     public static string NewKey() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    public int OperatorPort { get; }
+    /// <summary>The loopback ports it listens on; pass them to the next start to restart it in place.</summary>
+    public SentinelPorts Ports { get; }
 
-    public int InternalPort { get; }
+    public int OperatorPort => Ports.Operator;
 
-    public int ManagementPort { get; }
+    public int InternalPort => Ports.Internal;
+
+    public int ManagementPort => Ports.Management;
+
+    /// <summary>The agent endpoint: TLS from the platform CA, agents' client certificates.</summary>
+    public Uri AgentAddress => new($"https://127.0.0.1:{Ports.Agent}");
 
     /// <summary>The process's <c>SENTINEL_DATA</c> (a fresh temporary directory, removed on dispose).</summary>
     public string DataDirectory { get; }
@@ -74,14 +78,13 @@ internal sealed partial class SentinelProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the server and waits until it says it started (or exits). Unless told otherwise it gets a fresh data
-    /// directory, a signing key and a CA key, and serves the operator edge as h2c (<c>Tls:Mode=Off</c>).
+    /// directory, a signing key and a CA key, and serves the operator edge as h2c (<c>Tls:Mode=Off</c>); later
+    /// <paramref name="arguments"/> override those. It listens on free ports unless given <paramref name="ports"/>.
     /// </summary>
-    public static async Task<SentinelProcess> StartAsync(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool waitForStart = true, bool tls = false)
+    public static async Task<SentinelProcess> StartAsync(
+        IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool waitForStart = true, bool tls = false, SentinelPorts? ports = null)
     {
-        var operatorPort = FreePort();
-        var managementPort = FreePort();
-        var agentPort = FreePort();
-        var internalPort = FreePort();
+        var (operatorPort, managementPort, agentPort, internalPort) = ports ??= new SentinelPorts(FreePort(), FreePort(), FreePort(), FreePort());
         var dataDirectory = Directory.CreateTempSubdirectory("sentinel-data-").FullName;
         var start = new ProcessStartInfo("dotnet")
         {
@@ -97,7 +100,7 @@ internal sealed partial class SentinelProcess : IAsyncDisposable
         start.ArgumentList.Add($"--Security:InternalSigningKey={NewKey()}");
         start.ArgumentList.Add($"--Asset:CaKeyEncryptionKey={NewKey()}");
         start.ArgumentList.Add($"--Listen:Management=http://127.0.0.1:{managementPort}");
-        start.ArgumentList.Add($"--Listen:Agent=http://127.0.0.1:{agentPort}");
+        start.ArgumentList.Add($"--Listen:Agent=https://127.0.0.1:{agentPort}");
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -111,7 +114,7 @@ internal sealed partial class SentinelProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var server = new SentinelProcess(process, operatorPort, internalPort, managementPort, dataDirectory, tls);
+        var server = new SentinelProcess(process, ports, dataDirectory, tls);
         process.OutputDataReceived += (_, e) => server.OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => server.OnError(e.Data);
         process.Exited += (_, _) => server._started.TrySetResult();
@@ -253,3 +256,6 @@ internal sealed partial class SentinelProcess : IAsyncDisposable
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 }
+
+/// <summary>The loopback ports of one <see cref="SentinelProcess"/>.</summary>
+internal sealed record SentinelPorts(int Operator, int Management, int Agent, int Internal);

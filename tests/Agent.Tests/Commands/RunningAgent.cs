@@ -29,6 +29,8 @@ internal sealed class RunningAgent : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string Stderr
     {
         get
