@@ -9,7 +9,9 @@ using SentinelSync.Gateway.Internal;
 using SentinelSync.Gateway.Transcoding;
 using SentinelSync.Security;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Transforms;
 
 namespace SentinelSync.Gateway;
 
@@ -46,7 +48,14 @@ public static class GatewayHostingExtensions
         services.AddSingleton<EdgeAuthorization>();
         services.AddSingleton<BackendChannels>();
 
-        services.AddReverseProxy();
+        // A call whose replica refuses the connection moves to another replica (ConnectFailoverHandler), which
+        // learns the call's cluster from the context this transform hands it.
+        services.AddSingleton<IForwarderHttpClientFactory, FailoverForwarderHttpClientFactory>();
+        services.AddReverseProxy().AddTransforms(transforms => transforms.AddRequestTransform(transform =>
+        {
+            transform.ProxyRequest.Options.Set(ConnectFailoverHandler.ContextKey, transform.HttpContext);
+            return ValueTask.CompletedTask;
+        }));
         services.AddSingleton<IProxyConfigProvider>(provider =>
         {
             var table = provider.GetRequiredService<GatewayRouteTable>();

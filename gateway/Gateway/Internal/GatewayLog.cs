@@ -19,4 +19,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(4604, LogLevel.Debug, "Edge refused {Method}: {Kind}: {Reason}")]
     public static partial void Refused(ILogger logger, string method, string kind, string reason);
+
+    [LoggerMessage(4605, LogLevel.Warning, "Replica {Address} of role {Role} refused the connection ({Reason}); the call moves to {Next}")]
+    public static partial void ConnectFailedRetrying(ILogger logger, string role, string address, string next, string reason);
 }
