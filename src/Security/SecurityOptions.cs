@@ -37,7 +37,10 @@ public sealed class SecurityOptions
     /// </summary>
     public string InitialAdminPassword { get; set; } = string.Empty;
 
-    /// <summary>Failed logins per username within <see cref="FailedLoginWindow"/> before further attempts are refused. Default 5.</summary>
+    /// <summary>
+    /// Failed logins per username within <see cref="FailedLoginWindow"/> before further attempts are refused. Default 5.
+    /// Counted in PostgreSQL, so every gateway replica sees the same count.
+    /// </summary>
     public int MaxFailedLoginsPerUser { get; set; } = 5;
 
     /// <summary>Failed logins per client address within <see cref="FailedLoginWindow"/> before further attempts are refused. Default 20.</summary>
@@ -45,6 +48,15 @@ public sealed class SecurityOptions
 
     /// <summary>The window failed logins are counted in. Default 15 minutes.</summary>
     public TimeSpan FailedLoginWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Proxies whose <c>X-Forwarded-For</c> is believed, comma-separated addresses or CIDR networks
+    /// (<c>127.0.0.1,::1,10.0.0.0/8</c>). The client address that rate limits and login throttling count is the
+    /// connection's peer, or, when the peer is listed here, the first address in <c>X-Forwarded-For</c> (read from the
+    /// right) that is not. Default <c>127.0.0.1,::1</c>: the gateway reaches its own auth role over loopback. Add a load
+    /// balancer in front of the gateway here; never a network that clients connect from.
+    /// </summary>
+    public string TrustedProxies { get; set; } = "127.0.0.1,::1";
 
     /// <summary>The largest request body the edge accepts, in bytes. Default 4 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;

@@ -47,6 +47,7 @@ public static class SecurityServiceCollectionExtensions
         services.TryAddSingleton<PrincipalSigner>();
         services.TryAddSingleton<AccessTokenCodec>();
         services.TryAddSingleton<PrincipalResolver>();
+        services.TryAddSingleton<ClientAddressResolver>();
         services.AddGrpc(options => options.Interceptors.Add<AccessControlInterceptor>());
         return services;
     }
@@ -74,9 +75,9 @@ public static class SecurityServiceCollectionExtensions
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitingOptions>, RateLimitingOptionsValidator>());
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>>((options, limits) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>, ClientAddressResolver>((options, limits, addresses) =>
         {
-            options.GlobalLimiter = RateLimitPartitions.Create(limits.Value);
+            options.GlobalLimiter = RateLimitPartitions.Create(limits.Value, addresses);
             options.OnRejected = RateLimitRejection.WriteAsync;
         });
         return services;

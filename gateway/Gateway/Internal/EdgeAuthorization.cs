@@ -14,6 +14,8 @@ namespace SentinelSync.Gateway.Internal;
 /// </summary>
 internal sealed class EdgeAuthorization
 {
+    private const string ForwardedForHeader = "x-forwarded-for";
+
     private static readonly string[] StrippedHeaders =
         [PrincipalSigner.PrincipalHeader, PrincipalSigner.SignatureHeader, "authorization", "x-api-key"];
 
@@ -107,6 +109,15 @@ internal sealed class EdgeAuthorization
             {
                 headers.RemoveAt(i);
             }
+        }
+
+        // As the proxy does for gRPC: the client's X-Forwarded-For with the address this edge saw appended.
+        var forwarded = context.Request.Headers[ForwardedForHeader];
+        var peer = context.Connection.RemoteIpAddress?.ToString();
+        var chain = peer is null ? forwarded.ToString() : forwarded.Count == 0 ? peer : forwarded + ", " + peer;
+        if (chain.Length > 0)
+        {
+            headers.Add(ForwardedForHeader, chain);
         }
 
         if (context.GetSentinelPrincipal() is { } principal)

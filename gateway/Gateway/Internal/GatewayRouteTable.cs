@@ -2,6 +2,7 @@ using System.Net;
 using Google.Protobuf.Reflection;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Transforms;
 
 namespace SentinelSync.Gateway.Internal;
 
@@ -59,11 +60,15 @@ internal sealed class GatewayRouteTable
         var routes = roleByService
             .OrderBy(pair => pair.Key, StringComparer.Ordinal)
             .Select(pair => new RouteConfig
-            {
-                RouteId = pair.Key,
-                ClusterId = pair.Value,
-                Match = new RouteMatch { Path = "/" + pair.Key + "/{**method}" },
-            })
+                {
+                    RouteId = pair.Key,
+                    ClusterId = pair.Value,
+                    Match = new RouteMatch { Path = "/" + pair.Key + "/{**method}" },
+                }
+
+                // Only X-Forwarded-For, appended: the roles find the client past trusted proxies (Security:TrustedProxies),
+                // and a client's own entries stay left of what the gateway saw.
+                .WithTransformXForwarded(xDefault: ForwardedTransformActions.Off, xFor: ForwardedTransformActions.Append))
             .ToList();
 
         var requestConfig = new ForwarderRequestConfig

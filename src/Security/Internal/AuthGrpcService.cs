@@ -17,6 +17,7 @@ internal sealed partial class AuthGrpcService : AuthService.AuthServiceBase
     private readonly RoleDirectory _roles;
     private readonly AccessTokenCodec _tokens;
     private readonly LoginThrottle _throttle;
+    private readonly ClientAddressResolver _addresses;
     private readonly SecurityOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AuthGrpcService> _logger;
@@ -26,6 +27,7 @@ internal sealed partial class AuthGrpcService : AuthService.AuthServiceBase
         RoleDirectory roles,
         AccessTokenCodec tokens,
         LoginThrottle throttle,
+        ClientAddressResolver addresses,
         IOptions<SecurityOptions> options,
         TimeProvider time,
         ILogger<AuthGrpcService> logger)
@@ -34,6 +36,7 @@ internal sealed partial class AuthGrpcService : AuthService.AuthServiceBase
         _roles = roles;
         _tokens = tokens;
         _throttle = throttle;
+        _addresses = addresses;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -256,8 +259,8 @@ internal sealed partial class AuthGrpcService : AuthService.AuthServiceBase
 
     private static string NormalizeUsername(string username) => username.Trim().ToLowerInvariant();
 
-    private static string Address(ServerCallContext context) =>
-        context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>The client's address, through trusted proxies: the gateway's own hop included.</summary>
+    private string Address(ServerCallContext context) => _addresses.Resolve(context.GetHttpContext());
 
     private static RpcException Unauthenticated(string message) => new(new Status(StatusCode.Unauthenticated, message));
 
@@ -268,7 +271,7 @@ internal sealed partial class AuthGrpcService : AuthService.AuthServiceBase
     private async Task<UserRecord> CheckPasswordAsync(string username, string password, ServerCallContext context)
     {
         var address = Address(context);
-        if (_throttle.RetryAfter(username, address) is { } wait)
+        if (await _throttle.RetryAfterAsync(username, address, context.CancellationToken) is { } wait)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
             SecurityLog.LoginThrottled(_logger, username, address, wait);
@@ -282,12 +285,12 @@ internal sealed partial class AuthGrpcService : AuthService.AuthServiceBase
         var valid = PasswordHasher.Verify(user?.PasswordHash ?? PasswordHasher.DecoyHash, password.Length <= PasswordRules.MaximumLength ? password : string.Empty);
         if (user is null || !valid)
         {
-            _throttle.RecordFailure(username, address);
+            await _throttle.RecordFailureAsync(username, address, context.CancellationToken);
             SecurityLog.LoginFailed(_logger, username, address);
             throw Unauthenticated("Wrong username or password.");
         }
 
-        _throttle.RecordSuccess(username);
+        await _throttle.RecordSuccessAsync(username, context.CancellationToken);
         return user;
     }
 

@@ -1,113 +1,90 @@
-using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace SentinelSync.Security.Internal;
 
 /// <summary>
-/// Counts failed logins per username and per client address in a sliding window; past the limit further
-/// attempts are refused until the oldest failure leaves the window. Usernames are counted whether or not the
-/// user exists, so the throttle reveals nothing.
+/// Counts failed logins per username and per client address in a sliding window, in PostgreSQL
+/// (<c>auth.login_failures</c>) so that every replica of the gateway sees the same counts; past the limit further
+/// attempts are refused until the oldest counted failure leaves the window. Usernames are counted whether or not
+/// the user exists, so the throttle reveals nothing.
 /// </summary>
-/// <remarks>Per process: replicas of the auth role each throttle on their own. Thread-safe.</remarks>
+/// <remarks>
+/// Thread-safe. Check and record are separate statements, so attempts racing on several replicas may exceed a limit
+/// by the number in flight; each of them still costs a full password hash.
+/// </remarks>
 internal sealed class LoginThrottle
 {
-    private const int MaxTrackedKeys = 100_000;
+    private const int MaxKeyLength = 100;
 
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
+    private readonly NpgsqlDataSource _dataSource;
     private readonly SecurityOptions _options;
     private readonly TimeProvider _time;
 
-    public LoginThrottle(IOptions<SecurityOptions> options, TimeProvider time)
+    public LoginThrottle(NpgsqlDataSource dataSource, IOptions<SecurityOptions> options, TimeProvider time)
     {
+        _dataSource = dataSource;
         _options = options.Value;
         _time = time;
     }
 
     /// <summary>How long the caller must wait before trying again, or null when it may try now.</summary>
-    public TimeSpan? RetryAfter(string username, string address)
+    public async Task<TimeSpan?> RetryAfterAsync(string username, string address, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var byUser = Wait(UserKey(username), _options.MaxFailedLoginsPerUser, now);
-        var byAddress = Wait(AddressKey(address), _options.MaxFailedLoginsPerAddress, now);
-        return (byUser, byAddress) switch
-        {
-            (null, null) => null,
-            ({ } user, null) => user,
-            (null, { } addr) => addr,
-            ({ } user, { } addr) => user > addr ? user : addr,
-        };
+        var (user, client) = (UserKey(username), AddressKey(address));
+
+        // The limit-th most recent failure of each key within the window decides when a slot frees up.
+        await using var command = _dataSource.CreateCommand(
+            """
+            SELECT max(failed_at) FROM (
+                SELECT key, failed_at, row_number() OVER (PARTITION BY key ORDER BY failed_at DESC) AS n
+                FROM auth.login_failures WHERE key = ANY($1) AND failed_at > $2) recent
+            WHERE (key = $3 AND n = $4) OR (key = $5 AND n = $6)
+            """);
+        command.Parameters.Add(new() { Value = new[] { user, client } });
+        command.Parameters.Add(new() { Value = now - _options.FailedLoginWindow });
+        command.Parameters.Add(new() { Value = user });
+        command.Parameters.Add(new() { Value = (long)_options.MaxFailedLoginsPerUser });
+        command.Parameters.Add(new() { Value = client });
+        command.Parameters.Add(new() { Value = (long)_options.MaxFailedLoginsPerAddress });
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime deciding
+            ? new DateTimeOffset(deciding, TimeSpan.Zero) + _options.FailedLoginWindow - now
+            : null;
     }
 
-    public void RecordFailure(string username, string address)
+    /// <summary>Counts one failure against the username and the address, and forgets failures older than the window.</summary>
+    public async Task RecordFailureAsync(string username, string address, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        if (_failures.Count > MaxTrackedKeys)
-        {
-            Prune(now);
-        }
-
-        Add(UserKey(username), now);
-        Add(AddressKey(address), now);
+        await using var batch = _dataSource.CreateBatch();
+        var insert = new NpgsqlBatchCommand("INSERT INTO auth.login_failures (key, failed_at) VALUES ($1, $3), ($2, $3)");
+        insert.Parameters.Add(new() { Value = UserKey(username) });
+        insert.Parameters.Add(new() { Value = AddressKey(address) });
+        insert.Parameters.Add(new() { Value = now });
+        var prune = new NpgsqlBatchCommand("DELETE FROM auth.login_failures WHERE failed_at <= $1");
+        prune.Parameters.Add(new() { Value = now - _options.FailedLoginWindow });
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(prune);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public void RecordSuccess(string username) => _failures.TryRemove(UserKey(username), out _);
-
-    private static string UserKey(string username) => "u:" + username;
-
-    private static string AddressKey(string address) => "a:" + address;
-
-    private void Add(string key, DateTimeOffset now)
+    /// <summary>Forgets the username's failures (its address's stay counted).</summary>
+    public async Task RecordSuccessAsync(string username, CancellationToken cancellationToken)
     {
-        var queue = _failures.GetOrAdd(key, _ => new Queue<DateTimeOffset>());
-        lock (queue)
-        {
-            queue.Enqueue(now);
-            while (queue.Count > Math.Max(_options.MaxFailedLoginsPerUser, _options.MaxFailedLoginsPerAddress))
-            {
-                queue.Dequeue();
-            }
-        }
+        await using var command = _dataSource.CreateCommand("DELETE FROM auth.login_failures WHERE key = $1");
+        command.Parameters.Add(new() { Value = UserKey(username) });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private TimeSpan? Wait(string key, int limit, DateTimeOffset now)
-    {
-        if (!_failures.TryGetValue(key, out var queue))
-        {
-            return null;
-        }
+    private static string UserKey(string username) => Key("u:", username);
 
-        lock (queue)
-        {
-            while (queue.Count > 0 && queue.Peek() <= now - _options.FailedLoginWindow)
-            {
-                queue.Dequeue();
-            }
+    private static string AddressKey(string address) => Key("a:", address);
 
-            if (queue.Count < limit)
-            {
-                return null;
-            }
-
-            // The limit-th most recent failure decides when a slot frees up.
-            var deciding = queue.ElementAt(queue.Count - limit);
-            return deciding + _options.FailedLoginWindow - now;
-        }
-    }
-
-    private void Prune(DateTimeOffset now)
-    {
-        foreach (var (key, queue) in _failures)
-        {
-            bool stale;
-            lock (queue)
-            {
-                stale = queue.Count == 0 || queue.Last() <= now - _options.FailedLoginWindow;
-            }
-
-            if (stale)
-            {
-                _failures.TryRemove(key, out _);
-            }
-        }
-    }
+    /// <summary>A bounded key: an over-long name (never a valid username) is counted by its hash.</summary>
+    private static string Key(string prefix, string value) => value.Length <= MaxKeyLength
+        ? prefix + value
+        : prefix + "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }

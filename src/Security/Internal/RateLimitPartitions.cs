@@ -3,14 +3,14 @@ using Microsoft.AspNetCore.Http;
 
 namespace SentinelSync.Security.Internal;
 
-/// <summary>One fixed-window limiter per authenticated principal, and one per client address for everyone else.</summary>
+/// <summary>One fixed-window limiter per authenticated principal, and one per client address (<see cref="ClientAddressResolver"/>) for everyone else.</summary>
 internal static class RateLimitPartitions
 {
-    public static PartitionedRateLimiter<HttpContext> Create(RateLimitingOptions options)
+    public static PartitionedRateLimiter<HttpContext> Create(RateLimitingOptions options, ClientAddressResolver addresses)
     {
         return PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
-            var key = KeyOf(context);
+            var key = KeyOf(context, addresses);
             var permits = key.StartsWith("p:", StringComparison.Ordinal) ? options.PermitsPerPrincipal : options.PermitsPerAddress;
             return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
             {
@@ -22,7 +22,7 @@ internal static class RateLimitPartitions
         });
     }
 
-    public static string KeyOf(HttpContext context) => context.GetSentinelPrincipal() is { } principal
+    public static string KeyOf(HttpContext context, ClientAddressResolver addresses) => context.GetSentinelPrincipal() is { } principal
         ? "p:" + PrincipalJson.KindName(principal.Kind) + ":" + principal.Name
-        : "a:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        : "a:" + addresses.Resolve(context);
 }

@@ -19,7 +19,7 @@ internal static class RateLimitRejection
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimitRejection));
-        SecurityLog.RateLimited(logger, RateLimitPartitions.KeyOf(context), context.Request.Path);
+        SecurityLog.RateLimited(logger, RateLimitPartitions.KeyOf(context, context.RequestServices.GetRequiredService<ClientAddressResolver>()), context.Request.Path);
         context.Response.Headers.RetryAfter = seconds;
         if (RpcRequests.IsGrpc(context.Request))
         {

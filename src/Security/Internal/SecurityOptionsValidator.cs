@@ -42,6 +42,12 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
             failures.Add("Security:MaxFailedLoginsPerUser and Security:MaxFailedLoginsPerAddress must be at least 1.");
         }
 
+        TrustedProxyList.Parse(options.TrustedProxies, out var invalidProxies);
+        if (invalidProxies.Count > 0)
+        {
+            failures.Add($"Security:TrustedProxies must list addresses or CIDR networks, comma-separated; not: {string.Join(", ", invalidProxies)}.");
+        }
+
         if (options.MaxRequestBodyBytes < 1024)
         {
             failures.Add("Security:MaxRequestBodyBytes must be at least 1024.");
