@@ -81,6 +81,24 @@ public sealed class AgentEndpointTests
     }
 
     [Fact]
+    public async Task Connect_HandshakeBeforeTrustLoaded_WaitsAndSucceeds()
+    {
+        var asset = new FakeAsset { TrustUnavailable = true };
+        await using var host = await GatewayHost.StartAsync(asset: asset, waitForTrust: false);
+        var identity = new AgentIdentity("agent-early", asset.Ca.IssueClientCertificate("agent-early"));
+
+        // A restarted server's agents reconnect before Asset answered: their handshakes wait instead of failing.
+        var connecting = TestAgent.ConnectAsync(host, identity);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.False(connecting.IsCompleted);
+        asset.TrustUnavailable = false;
+        var (agent, welcome) = await connecting.WaitAsync(GatewayHost.Timeout);
+        await using var _ = agent;
+
+        Assert.Equal("agent-early", welcome.AgentId);
+    }
+
+    [Fact]
     public async Task Readiness_AssetNotAnsweringTrust_NotReadyUntilItDoes()
     {
         var asset = new FakeAsset { TrustUnavailable = true };

@@ -172,11 +172,30 @@ public sealed class ConnectTests
         var (agent, _) = await TestAgent.ConnectAsync(host, identity);
         await using var _ = agent;
 
-        await agent.SendReportAsync(0);
+        await agent.SendAsync(new ConnectRequest { Sequence = 0, Metrics = new MetricBatch { Samples = { new MetricSample { Name = "cpu.usage_percent", Value = 1 } } } });
         var error = await agent.ReadUntilErrorAsync();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("sequence 0", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_UnsequencedHeartbeat_ForwardedToAssetNotAckedStreamStays()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var identity = await TestAgent.EnrollAsync(host);
+        var (agent, _) = await TestAgent.ConnectAsync(host, identity);
+        await using var _ = agent;
+
+        // As sentinel-agent sends them: heartbeats are not spooled and carry no sequence.
+        await agent.SendReportAsync(0);
+        await agent.SendReportAsync(0);
+        await agent.SendReportAsync(1);
+        var ack = await agent.ReadAsync(ConnectResponse.BodyOneofCase.Ack);
+
+        Assert.Equal(1UL, ack.Ack.Sequence);
+        var heartbeats = host.Asset.Agent(identity.AgentId).Reports.Where(report => report.BodyCase == ConnectRequest.BodyOneofCase.Heartbeat).Select(report => report.Sequence);
+        Assert.Equal([0UL, 0UL, 1UL], heartbeats);
     }
 
     [Fact]

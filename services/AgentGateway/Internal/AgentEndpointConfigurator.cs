@@ -24,7 +24,7 @@ internal sealed class AgentEndpointConfigurator
         listen.UseHttps(new TlsHandshakeCallbackOptions
         {
             HandshakeTimeout = HandshakeTimeout,
-            OnConnection = _ => ValueTask.FromResult(_trust.CreateServerOptions()),
+            OnConnection = context => _trust.CreateServerOptionsAsync(HandshakeTimeout, context.CancellationToken),
         });
     }
 }

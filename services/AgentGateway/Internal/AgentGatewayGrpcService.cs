@@ -105,6 +105,10 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
                     case ConnectRequest.BodyOneofCase.Pong:
                         session.OnPong(message.Pong.Nonce, _timeProvider.GetTimestamp());
                         continue;
+                    case ConnectRequest.BodyOneofCase.Heartbeat when message.Sequence == 0:
+                        // Not spooled (the agent sends it straight): a sign of life for Asset, forwarded unsequenced, never acked.
+                        await reports.Writer.WriteAsync(message, token);
+                        continue;
                     case ConnectRequest.BodyOneofCase.Hello:
                         throw new RpcException(new Status(StatusCode.InvalidArgument, "Hello is sent once, as the first message of a stream; open a new stream to say hello again."));
                     case ConnectRequest.BodyOneofCase.None:
@@ -226,8 +230,9 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
         {
             while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var report))
             {
-                // Already committed (a replay after a lost ack): acked again without troubling Asset.
-                if (report.Sequence > committedSoFar)
+                // Already committed (a replay after a lost ack): acked again without troubling Asset. Unsequenced
+                // heartbeats always go.
+                if (report.Sequence == 0 || report.Sequence > committedSoFar)
                 {
                     batch.Add(report);
                 }

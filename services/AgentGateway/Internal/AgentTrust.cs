@@ -12,6 +12,7 @@ namespace SentinelSync.AgentGateway.Internal;
 internal sealed class AgentTrust
 {
     private readonly TimeProvider _timeProvider;
+    private readonly TaskCompletionSource _firstLoad = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile Material? _material;
 
     public AgentTrust(TimeProvider timeProvider) => _timeProvider = timeProvider;
@@ -36,6 +37,29 @@ internal sealed class AgentTrust
             offline: true,
             trust: SslCertificateTrust.CreateForX509Collection([ca], sendTrustInHandshake: true));
         _material = new Material(ca, context);
+        _firstLoad.TrySetResult();
+    }
+
+    /// <summary>
+    /// The TLS options of one agent connection; a handshake that arrives before the material was loaded (a restarted
+    /// server whose agents reconnect before Asset answered) waits for it instead of failing.
+    /// </summary>
+    /// <exception cref="AuthenticationException">No trust material within <paramref name="wait"/>: the handshake fails and the agent retries.</exception>
+    public async ValueTask<SslServerAuthenticationOptions> CreateServerOptionsAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (_material is null)
+        {
+            try
+            {
+                await _firstLoad.Task.WaitAsync(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // CreateServerOptions says why.
+            }
+        }
+
+        return CreateServerOptions();
     }
 
     /// <summary>The TLS options of one agent connection.</summary>
