@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # THE quick start: installs what is missing, starts a private PostgreSQL cluster under the data
 # directory, creates the `sentinel` database, then builds and runs the server in single-node mode
-# (`--roles all`). Ctrl-C (or SIGTERM) stops the server and then the cluster.
+# (`--roles all`) and a local agent, enrolled on the first start. Ctrl-C (or SIGTERM) stops the agent, the
+# server and then the cluster.
 #
 # Environment:
 #   SENTINEL_DATA                  data directory (default: <repo>/.data); the cluster lives in $SENTINEL_DATA/pg
@@ -11,6 +12,9 @@
 #   SENTINEL__Listen__Management   /healthz, /readyz (default http://127.0.0.1:7402)
 #   SENTINEL__Listen__Internal     the roles' own gRPC, for the gateway and each other (default http://127.0.0.1:7403)
 #   SENTINEL__Asset__CaKeyEncryptionKey  set from $SENTINEL_DATA/ca-key (created once, mode 600)
+#   SENTINEL__Security__InitialAdminPassword  set from $SENTINEL_DATA/admin-password (created with the database,
+#                                  mode 600): the password of the first user, admin
+#   SENTINEL_LOCAL_AGENT=0         do not start the local agent (in $SENTINEL_DATA/agent, log in agent.log there)
 #   any other SENTINEL__Section__Key setting reaches the server unchanged; extra arguments too.
 set -euo pipefail
 
@@ -18,6 +22,8 @@ REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$REPO"
 # shellcheck source=scripts/lib/deps.sh
 source "$REPO/scripts/lib/deps.sh"
+# shellcheck source=scripts/lib/local-agent.sh
+source "$REPO/scripts/lib/local-agent.sh"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -31,13 +37,14 @@ PG_DIR=""
 
 say() { printf 'start.sh: %s\n' "$*" >&2; }
 
-# Stops the server (TERM to its process group, KILL after SERVER_STOP_SECONDS), then the cluster
+# Stops the local agent, then the server (TERM to its process group, KILL after SERVER_STOP_SECONDS), then the cluster
 # if this script started it. Runs once, on every way out.
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
     local status=$?
     trap '' INT TERM
     trap - EXIT
+    stop_local_agent
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
         say "stopping the server"
         kill -TERM -- "-$SERVER_PID" 2>/dev/null || kill -TERM "$SERVER_PID" 2>/dev/null || true
@@ -109,13 +116,20 @@ psql_admin=("$psql_bin" -X -q -h 127.0.0.1 -p "$pg_port" -U "$pg_user" -d postgr
 if [[ -z "$("${psql_admin[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'")" ]]; then
     say "creating database $DATABASE"
     "${psql_admin[@]}" -c "CREATE DATABASE $DATABASE"
+    # A new installation: its admin password, kept with the data (the server creates admin with it).
+    (umask 077 && head -c 18 /dev/urandom | base64 | tr '+/' '-_' >"$DATA/admin-password")
+fi
+if [[ -s "$DATA/admin-password" && -z "${SENTINEL__Security__InitialAdminPassword:-}" ]]; then
+    SENTINEL__Security__InitialAdminPassword=$(tr -d '[:space:]' <"$DATA/admin-password")
+    export SENTINEL__Security__InitialAdminPassword
 fi
 export SENTINEL__Database__ConnectionString="Host=127.0.0.1;Port=$pg_port;Username=$pg_user;Database=$DATABASE"
 
 # 4. Build, then run the server in its own process group, so one signal reaches `dotnet run` and
 #    the server it started.
-say "building src/Sentinel (Release)"
+say "building src/Sentinel and agent/Agent (Release)"
 dotnet build src/Sentinel -c Release -nologo -v minimal >&2
+dotnet build agent/Agent -c Release -nologo -v minimal >&2
 
 cat >&2 <<EOF
 
@@ -126,13 +140,18 @@ cat >&2 <<EOF
     internal    ${SENTINEL__Listen__Internal:-http://127.0.0.1:7403}   (the roles' gRPC; calls need a signed principal)
     database    postgresql://$pg_user@127.0.0.1:$pg_port/$DATABASE
     data        $DATA
+    admin       user admin, password in $DATA/admin-password
+    agent       $DATA/agent (config agent.yaml, log agent.log)
 
-  Ctrl-C stops the server and PostgreSQL.
+  Ctrl-C stops the agent, the server and PostgreSQL.
 
 EOF
 
 setsid dotnet run --project src/Sentinel -c Release --no-build -- --roles all "$@" </dev/null &
 SERVER_PID=$!
+if [[ "${SENTINEL_LOCAL_AGENT:-1}" != 0 ]]; then
+    start_local_agent "$SERVER_PID"
+fi
 set +e
 wait "$SERVER_PID"
 server_status=$?

@@ -4,8 +4,8 @@
 #
 # Everything here talks to stderr, so callers can keep stdout machine-readable.
 
-# Debian packages the server needs at run time (the private PostgreSQL cluster).
-SENTINEL_RUNTIME_PACKAGES=(postgresql-15 openssl)
+# Debian packages the quick start needs: the private PostgreSQL cluster, and curl + python3 to enroll the local agent.
+SENTINEL_RUNTIME_PACKAGES=(postgresql-15 openssl curl python3)
 
 # Debian packages the test suite needs: the cluster, protoc + the C++ gRPC plugin, Python grpcio
 # for interop tests, nghttp2 (h2 client) and openssl (test certificates).

@@ -10,11 +10,17 @@ internal static class CallerIdentity
     public const string System = "system";
 
     /// <summary>
-    /// The principal's name: the Sentinel principal the access control established (from the gateway's signed
-    /// <c>x-sentinel-principal</c>), else an authenticated ASP.NET Core user, else <c>system</c>.
+    /// The principal's name: the Sentinel principal the access control interceptor established for this call
+    /// (from the gateway's signed <c>x-sentinel-principal</c> or the caller's own credentials), else the one the
+    /// authentication handler put on the request, else an authenticated ASP.NET Core user, else <c>system</c>.
     /// </summary>
     public static string PrincipalName(ServerCallContext context)
     {
+        if (context.GetSentinelPrincipal() is { Name.Length: > 0 } caller)
+        {
+            return caller.Name;
+        }
+
         var httpContext = context.GetHttpContext();
         if (httpContext.GetSentinelPrincipal() is { Name.Length: > 0 } principal)
         {

@@ -25,6 +25,7 @@ public sealed class AgentConfigTests(PostgresFixture postgres)
             new PutConfigRequest { Target = target, Document = "collectors:\n  metrics_interval: 2s\n", Comment = "faster metrics" },
             platform.Admin,
             Platform.Deadline)).Config;
+        Assert.Equal("admin", first.Author);
         await platform.WaitForAgentAsync(agent.AgentId, a => a.AppliedConfigVersion == first.Version, Platform.Timeout, $"running config version {first.Version}");
 
         // 2. An invalid one (the platform stores any YAML mapping; the agent's validation refuses this value).

@@ -16,6 +16,7 @@ public sealed class AgentLifecycleTests(PostgresFixture postgres)
         await using var platform = await Platform.StartAsync(postgres);
         await using var agent = new HostAgent(platform.Server.AgentAddress, MetricsInterval);
         var token = await platform.CreateTokenAsync(labels: new Dictionary<string, string> { ["env"] = "e2e" });
+        Assert.Equal("admin", token.Token.CreatedBy);
 
         var enroll = await agent.EnrollAsync(platform.Server.AgentAddress, token.Secret, token.CaFingerprint);
         Assert.True(enroll.ExitCode == 0, $"enroll exited {enroll.ExitCode}: {enroll.Stderr}");
@@ -52,6 +53,12 @@ public sealed class AgentLifecycleTests(PostgresFixture postgres)
             m => m.Series.Count == 1 && m.Series[0].Points.Count > 0,
             "metrics");
         Assert.All(metrics.Series[0].Points, point => Assert.True(point.Value > 0));
+
+        // Several heartbeats went by on the one stream: none of them broke it.
+        var beatenFrom = online.LastSeen.ToDateTime();
+        await platform.WaitForAgentAsync(agent.AgentId, a => a.LastSeen.ToDateTime() >= beatenFrom + (3 * Platform.HeartbeatInterval), Platform.Timeout, "seen three heartbeats later");
+        Assert.Equal(1, CountOf(agent.Log, "Connected as agent"));
+        Assert.Equal(0, CountOf(agent.Log, "Stream failed"));
     }
 
     [Fact]
