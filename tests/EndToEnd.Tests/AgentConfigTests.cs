@@ -11,11 +11,7 @@ public sealed class AgentConfigTests(PostgresFixture postgres)
     public async Task ConfigChange_AppliedWithoutRestart_InvalidOneRejectedWithReasonKeepingThePrevious()
     {
         await using var platform = await Platform.StartAsync(postgres);
-        await using var agent = new HostAgent(platform.Server.AgentAddress, TimeSpan.FromSeconds(5));
-        var token = await platform.CreateTokenAsync();
-        var enroll = await agent.EnrollAsync(platform.Server.AgentAddress, token.Secret, token.CaFingerprint);
-        Assert.True(enroll.ExitCode == 0, enroll.Stderr);
-        agent.Start();
+        await using var agent = await platform.StartAgentAsync(TimeSpan.FromSeconds(5));
         var processId = agent.Process.Id;
         await platform.WaitForAgentAsync(agent.AgentId, a => a.State == AgentState.Online, Platform.Timeout, "online");
         var target = new ConfigTarget { AgentId = agent.AgentId };

@@ -81,7 +81,7 @@ public sealed class AgentLifecycleTests(PostgresFixture postgres)
     public async Task AgentKilled_OfflineWithinTheMissedHeartbeatWindow()
     {
         await using var platform = await Platform.StartAsync(postgres);
-        await using var agent = await EnrolledAndRunningAsync(platform);
+        await using var agent = await platform.StartAgentAsync(MetricsInterval);
         await platform.WaitForAgentAsync(agent.AgentId, a => a.State == AgentState.Online, Platform.Timeout, "online");
 
         await agent.Process.KillAsync(Platform.Timeout);
@@ -96,7 +96,7 @@ public sealed class AgentLifecycleTests(PostgresFixture postgres)
     public async Task AgentDecommissioned_StreamCutAndRefusedAfterwards()
     {
         await using var platform = await Platform.StartAsync(postgres);
-        await using var agent = await EnrolledAndRunningAsync(platform);
+        await using var agent = await platform.StartAgentAsync(MetricsInterval);
         await platform.WaitForAgentAsync(agent.AgentId, a => a.State == AgentState.Online, Platform.Timeout, "online");
 
         await platform.Assets.DecommissionAgentAsync(new DecommissionAgentRequest { AgentId = agent.AgentId }, platform.Admin, Platform.Deadline);
@@ -108,17 +108,7 @@ public sealed class AgentLifecycleTests(PostgresFixture postgres)
         Assert.Equal(1, CountOf(agent.Log, "Connected as agent"));
     }
 
-    private static async Task<HostAgent> EnrolledAndRunningAsync(Platform platform)
-    {
-        var agent = new HostAgent(platform.Server.AgentAddress, MetricsInterval);
-        var token = await platform.CreateTokenAsync();
-        var enroll = await agent.EnrollAsync(platform.Server.AgentAddress, token.Secret, token.CaFingerprint);
-        Assert.True(enroll.ExitCode == 0, $"enroll exited {enroll.ExitCode}: {enroll.Stderr}");
-        agent.Start();
-        return agent;
-    }
-
-    private static int CountOf(string text, string value)
+    internal static int CountOf(string text, string value)
     {
         var count = 0;
         for (var at = text.IndexOf(value, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.OrdinalIgnoreCase))

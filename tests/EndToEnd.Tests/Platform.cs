@@ -45,13 +45,16 @@ internal sealed class Platform : IAsyncDisposable
 
     public AssetService.AssetServiceClient Assets => new(_channel);
 
-    public static async Task<Platform> StartAsync(PostgresFixture postgres)
+    /// <param name="postgres">Where its database is made.</param>
+    /// <param name="roles">The roles of the main process; <c>all</c>, or e.g. <c>gateway,asset</c> with agent gateways started apart.</param>
+    public static async Task<Platform> StartAsync(PostgresFixture postgres, string roles = "all")
     {
         using var cts = new CancellationTokenSource(Timeout);
         var database = await postgres.CreateDatabaseAsync(cts.Token);
         var heartbeat = HeartbeatInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         string[] arguments =
         [
+            "--roles", roles,
             "--Database:ConnectionString", database,
             // Fixed across restarts: the CA key and the principal signing key belong to the installation.
             "--Security:InternalSigningKey", SentinelProcess.NewKey(),
@@ -84,6 +87,36 @@ internal sealed class Platform : IAsyncDisposable
         Server = await StartServerAsync(_arguments, ports);
         _channel = GrpcChannel.ForAddress(Server.OperatorAddress);
         Admin = await LoginAsync(_channel);
+    }
+
+    /// <summary>
+    /// Starts one more Agent Gateway replica (<c>--roles agent-gateway</c>) against this platform's Asset service,
+    /// with the installation's signing key; the caller stops it.
+    /// </summary>
+    public async Task<SentinelProcess> StartAgentGatewayAsync()
+    {
+        string[] replica = [.. _arguments, "--roles", "agent-gateway", "--AgentGateway:AssetAddress", Server.InternalAddress.ToString()];
+        return await StartServerAsync(replica, ports: null);
+    }
+
+    /// <summary>
+    /// Enrolls a new agent installation with a fresh one-use token through <paramref name="agentEndpoint"/> (this
+    /// platform's own by default) and starts <c>sentinel-agent run</c>; the caller disposes it.
+    /// </summary>
+    public async Task<HostAgent> StartAgentAsync(TimeSpan metricsInterval, Uri? agentEndpoint = null)
+    {
+        agentEndpoint ??= Server.AgentAddress;
+        var agent = new HostAgent(agentEndpoint, metricsInterval);
+        var token = await CreateTokenAsync();
+        var (exitCode, _, stderr) = await agent.EnrollAsync(agentEndpoint, token.Secret, token.CaFingerprint);
+        if (exitCode != 0)
+        {
+            await agent.DisposeAsync();
+            throw new InvalidOperationException($"sentinel-agent enroll exited {exitCode}: {stderr}");
+        }
+
+        agent.Start();
+        return agent;
     }
 
     /// <summary>A token for <paramref name="maxUses"/> enrollments, as an operator creates it.</summary>

@@ -15,11 +15,7 @@ public sealed class PlatformRestartTests(PostgresFixture postgres)
     public async Task ServerKilledAndRestarted_NoMetricSampleLostOrDuplicated()
     {
         await using var platform = await Platform.StartAsync(postgres);
-        await using var agent = new HostAgent(platform.Server.AgentAddress, MetricsInterval);
-        var token = await platform.CreateTokenAsync();
-        var enroll = await agent.EnrollAsync(platform.Server.AgentAddress, token.Secret, token.CaFingerprint);
-        Assert.True(enroll.ExitCode == 0, enroll.Stderr);
-        agent.Start();
+        await using var agent = await platform.StartAgentAsync(MetricsInterval);
         await platform.WaitForAgentAsync(agent.AgentId, a => a.State == AgentState.Online, Platform.Timeout, "online");
         await AgentLifecycleTests.WaitForAsync(() => SampleTimesAsync(platform, agent.AgentId), times => times.Count >= 3, "three stored samples");
 
