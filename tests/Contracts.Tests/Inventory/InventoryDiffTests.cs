@@ -1,10 +1,10 @@
 using Google.Protobuf.WellKnownTypes;
-using SentinelSync.Agent.Collectors;
 using SentinelSync.Contracts.Agent.V1;
 using SentinelSync.Contracts.Inventory;
 
-namespace SentinelSync.Agent.Tests.Collectors;
+namespace SentinelSync.Contracts.Tests.Inventory;
 
+/// <summary>The one inventory diff the agent (deltas) and the Asset service (change events) share.</summary>
 public sealed class InventoryDiffTests
 {
     [Fact]
@@ -96,6 +96,23 @@ public sealed class InventoryDiffTests
     }
 
     [Fact]
+    public void Compare_SectionRemovedAndElementAdded_PathsNameTheSectionAndTheElementByKey()
+    {
+        var current = Sample();
+        current.Cpu = null;
+        current.Disks.Add(new Disk { Name = "nvme0n1", SizeBytes = 1 });
+
+        var changes = InventoryDiff.Compare(Sample(), current);
+
+        Assert.Equal(
+            [
+                new InventoryFieldChange("cpu", "{ \"model\": \"Xeon\", \"logicalCores\": 4, \"physicalCores\": 2 }", null),
+                new InventoryFieldChange("disks[nvme0n1]", null, "{ \"name\": \"nvme0n1\", \"sizeBytes\": \"1\" }"),
+            ],
+            changes);
+    }
+
+    [Fact]
     public void Delta_InterfacesAndMemoryChanged_HoldsOnlyThoseSectionsComplete()
     {
         var current = Sample();
@@ -104,16 +121,16 @@ public sealed class InventoryDiffTests
 
         var delta = InventoryDiff.Delta(current, InventoryDiff.Compare(Sample(), current));
 
-        var expected = new Inventory { Memory = current.Memory.Clone() };
+        var expected = new SentinelSync.Contracts.Agent.V1.Inventory { Memory = current.Memory.Clone() };
         expected.Interfaces.Add(current.Interfaces);
         Assert.Equal(expected, delta);
         current.Interfaces[0].Mtu = 1;
         Assert.Equal(9000, delta.Interfaces[0].Mtu);
     }
 
-    private static Inventory Sample()
+    private static SentinelSync.Contracts.Agent.V1.Inventory Sample()
     {
-        var inventory = new Inventory
+        var inventory = new SentinelSync.Contracts.Agent.V1.Inventory
         {
             Os = new SentinelSync.Contracts.Agent.V1.OperatingSystem { Id = "debian", KernelRelease = "6.1.0-28-amd64" },
             Cpu = new Cpu { Model = "Xeon", LogicalCores = 4, PhysicalCores = 2 },
