@@ -159,20 +159,31 @@ fleet() { cat "$work"/run/sim-*.json 2>/dev/null | jq -s -r '[(map(.connected) |
 # Stream ends by reason, summed over the simulators, as JSON.
 fleet_ends() { cat "$work"/run/sim-*.json 2>/dev/null | jq -s -c 'map(.ends | to_entries) | add // [] | group_by(.key) | map({key: .[0].key, value: (map(.value) | add)}) | from_entries'; }
 
-wait_connected() { # target timeout_seconds -> prints seconds taken, fails on timeout
+# Waits until TARGET agents are connected, at most TIMEOUT seconds after BEGIN (epoch seconds); sets `waited` to
+# the seconds since BEGIN, or to "" on timeout. (Not in a subshell, so a signal stops the script at once.)
+wait_connected() {
     local target=$1 timeout=$2 begin=$3 connected
+    waited=""
     while true; do
         read -r connected _ <<<"$(fleet)"
         if ((${connected:-0} >= target)); then
-            echo "$(date +%s.%N) - $begin" | bc -l
+            waited=$(echo "$(date +%s.%N) - $begin" | bc -l)
             return 0
         fi
         if (($(echo "$(date +%s.%N) - $begin > $timeout" | bc -l))); then
             say "only ${connected:-0}/$target connected after $timeout s"
-            return 1
+            return 0
         fi
         sleep 0.25
     done
+}
+
+# CPU ticks of the cluster's processes (the postmaster and its backends).
+pg_ticks() {
+    local postmaster pid total=0
+    postmaster=$(head -1 "$work/pg/postmaster.pid")
+    for pid in $postmaster $(pgrep -P "$postmaster"); do total=$((total + $(cpu_ticks "$pid" 2>/dev/null || echo 0))); done
+    echo "$total"
 }
 
 start_server
@@ -193,7 +204,11 @@ if ((enrolled < agents)); then
     start_server
     wait_ready
 fi
+sleep 5
+clk=$(getconf CLK_TCK)
+idle_cpu0=$(cpu_ticks "$server_pid")
 sleep 10
+idle_cpu=$(echo "($(cpu_ticks "$server_pid") - $idle_cpu0) / $clk / 10 * 100" | bc -l)
 read -r base_rss base_anon base_file base_shmem _ <<<"$(memory "$server_pid")"
 base_threads=$(threads "$server_pid")
 say "baseline: RSS $base_rss KiB (anon $base_anon, file $base_file), $base_threads threads"
@@ -209,18 +224,24 @@ for ((k = 0; k < processes; k++)); do
     sim_pids+=($!)
 done
 say "started ${#sim_pids[@]} simulator processes ($per agents each, $ramp new connections/s each)"
-connect_seconds=$(wait_connected "$agents" "$connect_timeout" "$connect_begin")
-say "all $agents agents connected in $connect_seconds s"
+wait_connected "$agents" "$connect_timeout" "$connect_begin"
+connect_seconds=$waited
+if [[ -z "$connect_seconds" ]]; then
+    say "not all agents connected; measuring what is there"
+else
+    say "all $agents agents connected in $connect_seconds s"
+fi
 
 # 5. Settle at the 10 s heartbeat, then measure. CPU over the window, for the server and the simulators.
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 ends_before_settle=$(fleet_ends)
-clk=$(getconf CLK_TCK)
 server_cpu0=$(cpu_ticks "$server_pid")
+pg_cpu0=$(pg_ticks)
 sims_cpu0=0; for pid in "${sim_pids[@]}"; do sims_cpu0=$((sims_cpu0 + $(cpu_ticks "$pid"))); done
 say "settling for $settle s"
 sleep "$settle"
 server_cpu=$(echo "($(cpu_ticks "$server_pid") - $server_cpu0) / $clk / $settle * 100" | bc -l)
+pg_cpu=$(echo "($(pg_ticks) - $pg_cpu0) / $clk / $settle * 100" | bc -l)
 sims_cpu1=0; for pid in "${sim_pids[@]}"; do sims_cpu1=$((sims_cpu1 + $(cpu_ticks "$pid"))); done
 sims_cpu=$(echo "($sims_cpu1 - $sims_cpu0) / $clk / $settle * 100" | bc -l)
 read -r connected_settled _ <<<"$(fleet)"
@@ -229,8 +250,9 @@ read -r rss anon file shmem hwm <<<"$(memory "$server_pid")"
 settled_threads=$(threads "$server_pid")
 ends_after_settle=$(fleet_ends)
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-per_agent=$(echo "($rss - $base_rss) / $agents" | bc -l)
-per_agent_anon=$(echo "($anon - $base_anon) / $agents" | bc -l)
+# Per agent connected at the time of measurement (all of them, unless the fleet never fully connected).
+per_agent=$(echo "($rss - $base_rss) / ${connected_settled:-1}" | bc -l)
+per_agent_anon=$(echo "($anon - $base_anon) / ${connected_settled:-1}" | bc -l)
 if [[ -n "${BENCH_DUMP:-}" ]]; then
     runtime_dir=$(dotnet --list-runtimes | awk '/^Microsoft.NETCore.App /{v=$2; d=$3} END{gsub(/[][]/, "", d); print d "/" v}')
     createdump=$runtime_dir/createdump
@@ -249,7 +271,8 @@ start_begin=$server_start
 wait_ready
 ready_seconds=$(echo "$(date +%s.%N) - $restart_begin" | bc -l)
 say "restarted: stopped in $(printf %.1f "$stopped_seconds") s, ready $(printf %.1f "$ready_seconds") s after SIGTERM"
-reconnect_seconds=$(wait_connected "$agents" "$reconnect_timeout" "$restart_begin") || reconnect_seconds=""
+wait_connected "$agents" "$reconnect_timeout" "$restart_begin"
+reconnect_seconds=$waited
 sleep 15 # late failures of the reconnect wave still count
 ends_after_restart=$(fleet_ends)
 welcomes_after=$(fleet | cut -f2)
@@ -290,13 +313,14 @@ Measured $(date -u '+%Y-%m-%d %H:%M') UTC by \`bench/agents/run.sh $agents $proc
 | --- | ---: | --- |
 | agents connected (simulators' count of live streams after the settle window) | $connected_settled of $agents | 10,000: $(if ((agents >= 10000)); then verdict "$connected_pass"; else echo "not at this size"; fi) |
 | agents online in Asset (ListAgents state=online) | $online | |
-| time until all were connected ($ramp new connections/s per process) | $(printf %.1f "$connect_seconds") s | |
+| time until all were connected ($ramp new connections/s per process) | $(if [[ -n "$connect_seconds" ]]; then printf "%.1f s" "$connect_seconds"; else echo "not within $connect_timeout s"; fi) | |
 | server RSS, no agents / $agents agents settled | $(mib "$base_rss") / $(mib "$rss") MiB | |
 | of which private anonymous (GC heap, stacks, native) | $(mib "$base_anon") / $(mib "$anon") MiB | |
 | of which file-backed | $(mib "$base_file") / $(mib "$file") MiB | |
 | **server RSS per connected agent** | **$(kib "$per_agent") KiB** ($(kib "$(echo "$per_agent * 1024 / 1000" | bc -l)") KB; anonymous $(kib "$per_agent_anon") KiB) | ≤ 60 KB: $(verdict "$memory_pass"), $(ratio "$per_agent * 1024 / 1000" 60) of the budget |
 | server threads, no agents / settled | $base_threads / $settled_threads | |
-| server CPU over the settle window | $(printf %.1f "$server_cpu") % of one core | |
+| server CPU: idle with no agent / over the settle window | $(printf %.1f "$idle_cpu") % / $(printf %.1f "$server_cpu") % of one core | |
+| PostgreSQL CPU over the settle window | $(printf %.1f "$pg_cpu") % of one core | |
 | simulators' CPU over the settle window | $(printf %.1f "$sims_cpu") % of one core | |
 | stream ends while settled (any reason) | $(awk -F'\t' '{n += $1} END {print n + 0}' <<<"$settle_ends") | 0 |
 | server stop after SIGTERM (drain) | $(printf %.1f "$stopped_seconds") s | |

@@ -346,6 +346,36 @@ public sealed class ConnectTests
     }
 
     [Fact]
+    public async Task Connect_AgentOnlyHeartbeats_PingedAnyway()
+    {
+        await using var host = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["AgentGateway:PingInterval"] = "00:00:00.300",
+            ["AgentGateway:PongTimeout"] = "00:00:05",
+        });
+        var identity = await TestAgent.EnrollAsync(host);
+        var (agent, _) = await TestAgent.ConnectAsync(host, identity);
+        await using var _ = agent;
+
+        // The agent is never quiet, but the platform would be: heartbeats are not acked. It pings, so that the agent
+        // hears from it before its silence timeout.
+        using var beating = new CancellationTokenSource();
+        var heartbeats = Task.Run(async () =>
+        {
+            while (!beating.IsCancellationRequested)
+            {
+                await agent.SendReportAsync(0);
+                await Task.Delay(TimeSpan.FromMilliseconds(50));
+            }
+        });
+        var ping = await agent.ReadAsync(ConnectResponse.BodyOneofCase.Ping);
+        await beating.CancelAsync();
+        await heartbeats.WaitAsync(GatewayHost.Timeout);
+
+        Assert.NotEqual(0UL, ping.Ping.Nonce);
+    }
+
+    [Fact]
     public async Task Connect_PeerAnswersPings_StaysConnected()
     {
         await using var host = await GatewayHost.StartAsync(new Dictionary<string, string?>

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -18,39 +19,47 @@ internal static class AgentCertificate
     /// <param name="now">The time to check validity at.</param>
     public static bool IsValid(X509Certificate2 certificate, X509Chain? presented, X509Certificate2 ca, DateTimeOffset now)
     {
-        if (!AllowsClientAuthentication(certificate))
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        var policy = chain.ChainPolicy;
-        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.Add(ca);
-        policy.RevocationMode = X509RevocationMode.NoCheck;
-        policy.VerificationTime = now.UtcDateTime;
-        policy.VerificationTimeIgnored = false;
-        policy.ApplicationPolicy.Add(new Oid(ClientAuthentication));
+        using var chain = new X509Chain { ChainPolicy = ChainPolicy(ca, now) };
         if (presented is not null)
         {
             foreach (var element in presented.ChainElements)
             {
                 if (!element.Certificate.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span))
                 {
-                    policy.ExtraStore.Add(element.Certificate);
+                    chain.ChainPolicy.ExtraStore.Add(element.Certificate);
                 }
             }
         }
 
-        if (!chain.Build(certificate))
-        {
-            return false;
-        }
-
-        // CustomRootTrust already refuses other roots; this says so where a reader looks for it.
-        var root = chain.ChainElements[^1].Certificate;
-        return root.RawDataMemory.Span.SequenceEqual(ca.RawDataMemory.Span);
+        return IsAcceptable(certificate, chain.Build(certificate) ? SslPolicyErrors.None : SslPolicyErrors.RemoteCertificateChainErrors);
     }
+
+    /// <summary>
+    /// The chain policy of an agent certificate: the platform CA as the only root, valid at <paramref name="now"/>,
+    /// client authentication allowed. The TLS handshake builds the presented chain with it (see
+    /// <see cref="IsAcceptable"/>), so the chain is built once per handshake.
+    /// </summary>
+    public static X509ChainPolicy ChainPolicy(X509Certificate2 ca, DateTimeOffset now)
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            VerificationTime = now.UtcDateTime,
+            VerificationTimeIgnored = false,
+        };
+        policy.CustomTrustStore.Add(ca);
+        policy.ApplicationPolicy.Add(new Oid(ClientAuthentication));
+        return policy;
+    }
+
+    /// <summary>
+    /// Whether a certificate whose chain was built with <see cref="ChainPolicy"/> (with <paramref name="errors"/> as
+    /// the outcome) is an agent's: the chain holds (CustomRootTrust refuses every root but the platform CA), and the
+    /// certificate names client authentication explicitly.
+    /// </summary>
+    public static bool IsAcceptable(X509Certificate2 certificate, SslPolicyErrors errors) =>
+        errors == SslPolicyErrors.None && AllowsClientAuthentication(certificate);
 
     /// <summary>The agent id: the certificate's subject common name; empty when it has none.</summary>
     public static string AgentIdOf(X509Certificate2 certificate) => certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) ?? string.Empty;

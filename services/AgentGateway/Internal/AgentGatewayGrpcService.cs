@@ -262,7 +262,7 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
         }
     }
 
-    private static async Task WriteAsync(AgentSession session, IServerStreamWriter<ConnectResponse> responseStream, CancellationToken cancellationToken)
+    private async Task WriteAsync(AgentSession session, IServerStreamWriter<ConnectResponse> responseStream, CancellationToken cancellationToken)
     {
         try
         {
@@ -271,6 +271,7 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
                 while (session.Downstream.TryRead(out var message))
                 {
                     await responseStream.WriteAsync(message, cancellationToken);
+                    session.MarkSent(_timeProvider.GetTimestamp());
                 }
             }
         }

@@ -26,6 +26,7 @@ internal sealed class AgentSession
     private long _pingNonce;
     private long _pingSentAt;
     private long _lastActivity;
+    private long _lastSent;
     private long _configVersion;
 
     public AgentSession(string agentId, string peerAddress, long appliedConfigVersion, long now, CancellationToken callCancelled)
@@ -34,6 +35,7 @@ internal sealed class AgentSession
         PeerAddress = peerAddress;
         _configVersion = appliedConfigVersion;
         _lastActivity = now;
+        _lastSent = now;
         _cut = CancellationTokenSource.CreateLinkedTokenSource(callCancelled);
     }
 
@@ -81,6 +83,9 @@ internal sealed class AgentSession
     /// <summary>Records that the agent sent something: it is alive.</summary>
     public void MarkActive(long now) => Volatile.Write(ref _lastActivity, now);
 
+    /// <summary>Records that a message went down to the agent.</summary>
+    public void MarkSent(long now) => Volatile.Write(ref _lastSent, now);
+
     /// <summary>Records a Pong; it clears the outstanding Ping when the nonce matches.</summary>
     public void OnPong(ulong nonce, long now)
     {
@@ -92,9 +97,14 @@ internal sealed class AgentSession
     }
 
     /// <summary>
-    /// The keepalive sweep's visit: sends a Ping when the session was quiet for <paramref name="pingInterval"/>;
-    /// returns false when a Ping went unanswered for longer than <paramref name="pongTimeout"/> (the peer is dead).
+    /// The keepalive sweep's visit: sends a Ping when either direction of the session was quiet for
+    /// <paramref name="pingInterval"/>; returns false when a Ping went unanswered for longer than
+    /// <paramref name="pongTimeout"/> (the peer is dead).
     /// </summary>
+    /// <remarks>
+    /// Quiet downstream counts too: an agent that only heartbeats (heartbeats are not acked) would otherwise hear
+    /// nothing from the platform and drop the stream at its own silence timeout.
+    /// </remarks>
     public bool CheckAlive(long now, long pingInterval, long pongTimeout, ulong nonce)
     {
         var sentAt = Volatile.Read(ref _pingSentAt);
@@ -103,7 +113,7 @@ internal sealed class AgentSession
             return now - sentAt <= pongTimeout;
         }
 
-        if (now - Volatile.Read(ref _lastActivity) < pingInterval)
+        if (now - Math.Min(Volatile.Read(ref _lastActivity), Volatile.Read(ref _lastSent)) < pingInterval)
         {
             return true;
         }

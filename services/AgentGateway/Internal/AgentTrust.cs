@@ -74,8 +74,10 @@ internal sealed class AgentTrust
             // Requested, not required: Enroll comes without a certificate; Connect refuses a call without one.
             ClientCertificateRequired = true,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            RemoteCertificateValidationCallback = (_, certificate, chain, _) => certificate is null
-                || AgentCertificate.IsValid(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), chain, material.Ca, _timeProvider.GetUtcNow()),
+            // The handshake builds the client's chain with the agent policy itself; the callback only reads the outcome.
+            CertificateChainPolicy = AgentCertificate.ChainPolicy(material.Ca, _timeProvider.GetUtcNow()),
+            RemoteCertificateValidationCallback = (_, certificate, _, errors) => certificate is null
+                || AgentCertificate.IsAcceptable(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), errors),
         };
     }
 
