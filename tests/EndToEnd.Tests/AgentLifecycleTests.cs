@@ -75,6 +75,7 @@ public sealed class AgentLifecycleTests(PostgresFixture postgres)
         Assert.Contains("PermissionDenied", enroll.Stderr, StringComparison.Ordinal);
         Assert.Contains("revoked", enroll.Stderr, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(string.Empty, agent.AgentId);
+        Assert.False(Directory.Exists(Path.Combine(agent.StateDirectory, "identity")), "an identity was written");
     }
 
     [Fact]

@@ -15,9 +15,10 @@ internal sealed class HostAgent : IAsyncDisposable
     public HostAgent(Uri agentEndpoint, TimeSpan metricsInterval)
     {
         ConfigPath = Path.Combine(_directory, "agent.yaml");
+        StateDirectory = Path.Combine(_directory, "state");
         File.WriteAllText(ConfigPath, string.Create(CultureInfo.InvariantCulture, $"""
             server_url: {agentEndpoint}
-            state_directory: {Path.Combine(_directory, "state")}
+            state_directory: {StateDirectory}
             collectors:
               metrics_interval: {metricsInterval.TotalSeconds}s
               inventory_interval: 10s
@@ -31,6 +32,9 @@ internal sealed class HostAgent : IAsyncDisposable
     }
 
     public string ConfigPath { get; }
+
+    /// <summary>The agent's state directory: identity and spool.</summary>
+    public string StateDirectory { get; }
 
     /// <summary>The agent id printed by a successful enrollment.</summary>
     public string AgentId { get; private set; } = string.Empty;
