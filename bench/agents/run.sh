@@ -282,12 +282,17 @@ say "reconnected: ${reconnect_seconds:-timeout} s after SIGTERM"
 
 # Stream ends between two snapshots, as "count<TAB>reason" lines.
 ends_between() { jq -n -r --argjson a "$1" --argjson b "$2" '$b | to_entries | map(.value -= ($a[.key] // 0)) | map(select(.value > 0)) | sort_by(-.value) | .[] | "\(.value)\t\(.key)"'; }
-# A refusal is a stream end other than UNAVAILABLE, or a TLS handshake failure (UNAVAILABLE or not).
-refusals() { awk -F'\t' '$2 !~ /^Unavailable/ || $2 ~ /SSL|TLS|handshake|certificate|authenticat/ {n += $1} END {print n + 0}'; }
+# A refusal is a TLS handshake failure, or a stream end with a status other than UNAVAILABLE. Not counted: a write
+# that failed on a stream the server was ending (the agent's gRPC client reports it as INTERNAL "Error writing
+# message", not as the server's UNAVAILABLE); those are counted on their own.
+client_write_error='^Internal: Error writing message'
+refusals() { awk -F'\t' -v w="$client_write_error" '$2 !~ w && ($2 !~ /^Unavailable/ || $2 ~ /SSL|TLS|handshake|certificate|authenticat/) {n += $1} END {print n + 0}'; }
+write_errors() { awk -F'\t' -v w="$client_write_error" '$2 ~ w {n += $1} END {print n + 0}'; }
 settle_ends=$(ends_between "$ends_before_settle" "$ends_after_settle")
 restart_ends=$(ends_between "$ends_before_restart" "$ends_after_restart")
 settle_refusals=$(refusals <<<"$settle_ends")
 restart_refusals=$(refusals <<<"$restart_ends")
+restart_write_errors=$(write_errors <<<"$restart_ends")
 
 # 7. The section.
 verdict() { if [[ "$1" == 1 ]]; then echo "**PASS**"; else echo "**FAIL**"; fi; }
@@ -327,6 +332,7 @@ Measured $(date -u '+%Y-%m-%d %H:%M') UTC by \`bench/agents/run.sh $agents $proc
 | server ready after SIGTERM (stop, start, migrations, trust) | $(printf %.1f "$ready_seconds") s | |
 | all agents connected again, after SIGTERM / after the new process started | $(if [[ -n "$reconnect_seconds" ]]; then printf "%.1f s / %.1f s" "$reconnect_seconds" "$since_start"; else echo "not within $reconnect_timeout s"; fi) | ≤ 60 s without refusals: $(verdict "$reconnect_pass") |
 | refusals during the restart (TLS failures, statuses other than UNAVAILABLE) | $restart_refusals | 0 |
+| agents' writes that failed on a stream the server was ending (client reports INTERNAL) | $restart_write_errors | |
 | Welcomes during the restart | $((welcomes_after - welcomes_before)) | |
 | server RSS after the restart, all reconnected | $(mib "$rss_after_restart") MiB | |
 

@@ -51,6 +51,7 @@ public static class AgentGatewayHostingExtensions
         });
         services.AddSingleton<AgentTrust>();
         services.AddSingleton<AgentSessionRegistry>();
+        services.AddSingleton<HelloAdmission>();
         services.AddSingleton<ConfigPusher>();
         services.AddSingleton<ConfigChangeWatch>();
         services.AddSingleton<EnrollForwardingClient>();

@@ -43,6 +43,13 @@ internal sealed class AgentGatewayOptions
     /// <summary>The deadline of each call to the Asset service. Default 15 seconds.</summary>
     public TimeSpan AssetCallTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The most new streams whose welcome (recording the Hello with Asset, fetching the configuration) is in progress
+    /// at once; more wait their turn, so a fleet reconnecting after a restart does not push Asset past its deadlines.
+    /// Default 32.
+    /// </summary>
+    public int MaxConcurrentHellos { get; set; } = 32;
+
     /// <summary>How often the trust material (server certificate) is fetched again once loaded. Default 1 hour.</summary>
     public TimeSpan TrustRefreshInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -180,6 +180,29 @@ public sealed class ConnectTests
     }
 
     [Fact]
+    public async Task Connect_MoreHellosThanMaxConcurrentHellos_LaterOnesWaitTheirTurn()
+    {
+        await using var host = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["AgentGateway:MaxConcurrentHellos"] = "1" });
+        var first = await TestAgent.EnrollAsync(host);
+        var second = await TestAgent.EnrollAsync(host);
+        host.Asset.HoldHellos = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var firstConnecting = TestAgent.ConnectAsync(host, first);
+        await host.WaitUntilAsync(() => host.Asset.HellosArrived == 1, "the first Hello at Asset");
+        var secondConnecting = TestAgent.ConnectAsync(host, second);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var arrivedWhileHeld = host.Asset.HellosArrived;
+        host.Asset.HoldHellos.SetResult();
+        var (firstAgent, _) = await firstConnecting.WaitAsync(GatewayHost.Timeout);
+        await using var _ = firstAgent;
+        var (secondAgent, welcome) = await secondConnecting.WaitAsync(GatewayHost.Timeout);
+        await using var __ = secondAgent;
+
+        Assert.Equal(1, arrivedWhileHeld);
+        Assert.Equal(second.AgentId, welcome.AgentId);
+    }
+
+    [Fact]
     public async Task Connect_UnsequencedHeartbeat_ForwardedToAssetNotAckedStreamStays()
     {
         await using var host = await GatewayHost.StartAsync();

@@ -17,6 +17,7 @@ internal sealed class FakeAsset
     private int _nextAgent;
     private long _nextConfigVersion;
     private bool _trustUnavailable;
+    private int _hellosArrived;
 
     public TestCertificateAuthority Ca { get; } = new("Test Platform CA");
 
@@ -27,8 +28,16 @@ internal sealed class FakeAsset
         set => Volatile.Write(ref _trustUnavailable, value);
     }
 
+    /// <summary>When set, RecordAgentReports calls carrying a Hello wait for it before they are recorded.</summary>
+    public TaskCompletionSource? HoldHellos { get; set; }
+
+    /// <summary>RecordAgentReports calls carrying a Hello that arrived (held or not).</summary>
+    public int HellosArrived => Volatile.Read(ref _hellosArrived);
+
     /// <summary>The internal-caller header value of the last internal call; null if a call came without one.</summary>
     public ConcurrentBag<string?> InternalCallers { get; } = [];
+
+    public void OnHelloArrived() => Interlocked.Increment(ref _hellosArrived);
 
     public string NewAgentId() => $"agent-{Interlocked.Increment(ref _nextAgent):D4}";
 

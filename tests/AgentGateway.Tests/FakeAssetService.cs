@@ -43,9 +43,18 @@ internal sealed class FakeAssetService : AssetService.AssetServiceBase
         return Task.FromResult(new EnrollResponse { AgentId = agentId, CertificatePem = _asset.Ca.IssueClient(request.CsrPem, agentId), CaCertificatePem = _asset.Ca.CertificatePem });
     }
 
-    public override Task<RecordAgentReportsResponse> RecordAgentReports(RecordAgentReportsRequest request, ServerCallContext context)
+    public override async Task<RecordAgentReportsResponse> RecordAgentReports(RecordAgentReportsRequest request, ServerCallContext context)
     {
         RequireInternal(context);
+        if (request.Reports.Any(report => report.BodyCase == ConnectRequest.BodyOneofCase.Hello))
+        {
+            _asset.OnHelloArrived();
+            if (_asset.HoldHellos is { } hold)
+            {
+                await hold.Task.WaitAsync(context.CancellationToken);
+            }
+        }
+
         var agent = _asset.Agent(request.AgentId);
         if (agent.Decommissioned)
         {
@@ -74,7 +83,7 @@ internal sealed class FakeAssetService : AssetService.AssetServiceBase
                 }
             }
 
-            return Task.FromResult(new RecordAgentReportsResponse { CommittedSequence = agent.Committed });
+            return new RecordAgentReportsResponse { CommittedSequence = agent.Committed };
         }
     }
 

@@ -23,6 +23,7 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
     private readonly AgentSessionRegistry _sessions;
     private readonly ConfigPusher _configPusher;
     private readonly AgentTrust _trust;
+    private readonly HelloAdmission _admission;
     private readonly AgentGatewayOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<AgentGatewayGrpcService> _logger;
@@ -32,6 +33,7 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
         AgentSessionRegistry sessions,
         ConfigPusher configPusher,
         AgentTrust trust,
+        HelloAdmission admission,
         IOptions<AgentGatewayOptions> options,
         TimeProvider timeProvider,
         ILogger<AgentGatewayGrpcService> logger)
@@ -40,6 +42,7 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
         _sessions = sessions;
         _configPusher = configPusher;
         _trust = trust;
+        _admission = admission;
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -72,7 +75,9 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
         // 2. Hello first, within HelloTimeout.
         var hello = await ReadHelloAsync(requestStream, context.CancellationToken);
 
-        // 3. Asset records the hello (and refuses a decommissioned agent) and says what is committed already.
+        // 3. Asset records the hello (and refuses a decommissioned agent) and says what is committed already; a
+        //    bounded number of new streams at a time (HelloAdmission), until their welcome is sent.
+        using var admission = await _admission.EnterAsync(context.CancellationToken);
         var committed = await RecordAsync(agentId, peer, [new ConnectRequest { Hello = hello }], context.CancellationToken);
 
         var session = new AgentSession(agentId, peer, hello.AppliedConfigVersion, _timeProvider.GetTimestamp(), context.CancellationToken);
@@ -92,6 +97,7 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
 
             // 4. Configuration the agent does not run yet.
             await _configPusher.PushIfChangedAsync(session, token);
+            admission.Dispose();
 
             // 5. Reports: checked here, forwarded to Asset by one loop, acked after commit.
             forwarder = ForwardAsync(session, reports.Reader, committed, token);

@@ -29,6 +29,11 @@ internal sealed class AgentGatewayOptionsValidator : IValidateOptions<AgentGatew
             failures.Add($"AgentGateway:MaxBatchSize: {options.MaxBatchSize} is outside 1 to 1000.");
         }
 
+        if (options.MaxConcurrentHellos is < 1 or > 10_000)
+        {
+            failures.Add($"AgentGateway:MaxConcurrentHellos: {options.MaxConcurrentHellos} is outside 1 to 10000.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
         void Positive(string setting, TimeSpan value)
