@@ -13,6 +13,16 @@ public static class SecurityApplicationBuilderExtensions
     public static IApplicationBuilder UseSentinelSecurityHeaders(this IApplicationBuilder app) =>
         app.UseMiddleware<SecurityHeadersMiddleware>();
 
+    /// <summary>
+    /// Authenticates requests that present credentials (<c>authorization</c> or <c>x-api-key</c>) with the
+    /// <see cref="SecurityServiceCollectionExtensions.AuthenticationScheme"/> scheme; requests without any skip the
+    /// authentication middleware, whose answer for them is always "nobody".
+    /// </summary>
+    public static IApplicationBuilder UseSentinelAuthentication(this IApplicationBuilder app) =>
+        app.UseWhen(
+            context => PrincipalResolver.HasCredentials(context.Request.Headers.Authorization, context.Request.Headers[PrincipalResolver.ApiKeyHeader]),
+            branch => branch.UseAuthentication());
+
     /// <summary>Caps REST request bodies at <see cref="SecurityOptions.MaxRequestBodyBytes"/> (413 past it).</summary>
     public static IApplicationBuilder UseSentinelRequestLimits(this IApplicationBuilder app) =>
         app.UseMiddleware<RequestSizeLimitMiddleware>();

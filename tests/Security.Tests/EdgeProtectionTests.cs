@@ -81,6 +81,19 @@ public sealed class EdgeProtectionTests
     }
 
     [Fact]
+    public async Task Grpc_Response_NoBrowserSecurityHeaders()
+    {
+        await using var host = await StartAsync(HttpProtocols.Http2);
+
+        using var call = host.Fortress.OpenThingAsync(new ThingRequest());
+        var headers = await call.ResponseHeadersAsync.WaitAsync(TestTimeouts.Call);
+        await call.ResponseAsync.WaitAsync(TestTimeouts.Call);
+
+        Assert.Null(headers.Get("x-frame-options"));
+        Assert.Null(headers.Get("content-security-policy"));
+    }
+
+    [Fact]
     public async Task Rest_BodyOverLimit_413()
     {
         await using var host = await StartAsync(HttpProtocols.Http1);
@@ -131,7 +144,7 @@ public sealed class EdgeProtectionTests
             {
                 app.UseSentinelSecurityHeaders();
                 app.UseSentinelRequestLimits();
-                app.UseAuthentication();
+                app.UseSentinelAuthentication();
                 app.UseRateLimiter();
                 app.UseAuthorization();
                 app.MapGet("/v1/ping", (HttpContext context) => context.GetSentinelPrincipal()?.Name ?? "anonymous");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Health;
@@ -28,6 +29,7 @@ internal sealed class ConnectFailoverHandler : DelegatingHandler
     private readonly TimeSpan _reactivationPeriod;
     private readonly ILogger _logger;
     private readonly Func<ClusterState?>? _cluster;
+    private readonly ConcurrentDictionary<(string Address, Uri Method), Uri> _uris = new();
 
     /// <param name="inner">The handler that sends.</param>
     /// <param name="health">Where a replica that refused a connection is reported.</param>
@@ -57,10 +59,10 @@ internal sealed class ConnectFailoverHandler : DelegatingHandler
         {
             (feature, cluster, destination) = (proxy, proxiedCluster, proxied);
         }
-        else if (_cluster?.Invoke() is { } own && Pick(own, []) is { } first)
+        else if (_cluster?.Invoke() is { } own && Pick(own, null) is { } first)
         {
             (cluster, destination) = (own, first);
-            request.RequestUri = new Uri(first.Model.Config.Address.TrimEnd('/') + request.RequestUri!.PathAndQuery);
+            request.RequestUri = On(first, request.RequestUri!);
         }
         else
         {
@@ -98,9 +100,21 @@ internal sealed class ConnectFailoverHandler : DelegatingHandler
         }
     }
 
-    private static DestinationState? Pick(ClusterState cluster, List<DestinationState> tried)
+    private static DestinationState? Pick(ClusterState cluster, List<DestinationState>? tried)
     {
         var destinations = cluster.DestinationsState;
+        if (tried is null)
+        {
+            // The first pick of every REST call: no list to build.
+            var pool = destinations.AvailableDestinations.Count > 0 ? destinations.AvailableDestinations : destinations.AllDestinations;
+            return pool.Count switch
+            {
+                0 => null,
+                1 => pool[0],
+                _ => pool[Random.Shared.Next(pool.Count)],
+            };
+        }
+
         var healthy = destinations.AvailableDestinations.Where(d => !tried.Contains(d)).ToList();
         var candidates = healthy.Count > 0 ? healthy : destinations.AllDestinations.Where(d => !tried.Contains(d)).ToList();
         return candidates.Count switch
@@ -110,6 +124,10 @@ internal sealed class ConnectFailoverHandler : DelegatingHandler
             _ => candidates[Random.Shared.Next(candidates.Count)],
         };
     }
+
+    /// <summary>A role channel's method URI under a replica's address, built once per replica and method.</summary>
+    private Uri On(DestinationState destination, Uri uri) =>
+        _uris.GetOrAdd((destination.Model.Config.Address, uri), static key => new Uri(key.Address.TrimEnd('/') + key.Method.PathAndQuery));
 
     /// <summary>The same path and query under another replica's address.</summary>
     private static Uri Rebase(Uri uri, string from, string to)
