@@ -55,8 +55,11 @@ public sealed class RouteTableTests
         Assert.Equal(["http://asset-0:7403", "http://asset-1:7403"], asset.Destinations!.Values.Select(d => d.Address).Order());
         Assert.True(asset.HealthCheck!.Active!.Enabled);
         Assert.Equal("TransportFailureRate", asset.HealthCheck.Passive!.Policy);
+        Assert.True(asset.HealthCheck.Passive.Enabled);
         Assert.Equal(new Version(2, 0), asset.HttpRequest!.Version);
         var gateway = Assert.Single(table.Clusters, cluster => cluster.ClusterId == "gateway");
         Assert.Equal(Local, Assert.Single(gateway.Destinations!.Values).Address);
+        Assert.False(gateway.HealthCheck!.Passive!.Enabled);
+        Assert.All(table.Routes, route => Assert.Contains(route.Transforms!, transform => transform.TryGetValue("X-Forwarded", out var action) && action == "Off"));
     }
 }

@@ -103,9 +103,10 @@ internal sealed class GatewayRouteTable
                             Timeout = options.HealthCheckTimeout,
                             Policy = HealthPolicy,
                         },
+                        // Passive detection books every call; with one replica there is nothing to fail over to.
                         Passive = new PassiveHealthCheckConfig
                         {
-                            Enabled = true,
+                            Enabled = addresses.Count > 1,
                             Policy = "TransportFailureRate",
                             ReactivationPeriod = options.FailureReactivationPeriod,
                         },
