@@ -17,6 +17,7 @@
 #   BENCH_RESULTS          the file to write the section into (default bench/RESULTS.md; "-" writes none)
 #   BENCH_SERVER_ENV       extra "NAME=value ..." for the server process (GC experiments, say)
 #   BENCH_SERVER_ARGS      extra server arguments (--Section:Key=value ...)
+#   BENCH_SYNCHRONOUS_COMMIT  PostgreSQL synchronous_commit for the sentinel database (default off; see below)
 #   BENCH_DUMP             a file: after the settled measurement, the server's heap is dumped there (createdump
 #                          --withheap, from the runtime) for a look at what holds the memory
 set -euo pipefail
@@ -92,6 +93,10 @@ pg_port=$(sed -n 's/^PGPORT=//p' <<<"$pg_output")
 pg_bin=$(sed -n 's/^PGBIN=//p' <<<"$pg_output")
 psql=("$pg_bin/psql" -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -tA)
 [[ -n "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = 'sentinel'")" ]] || "${psql[@]}" -c "CREATE DATABASE sentinel"
+# This VM's WAL fsync takes tens of milliseconds. With synchronous commits, transactions that NOTIFY (Asset announces
+# every agent that comes online) hold PostgreSQL's notification lock through that flush and so commit one at a time,
+# about 30 a second here; the fleet's first connect then takes minutes. BENCH_SYNCHRONOUS_COMMIT=on measures that.
+"${psql[@]}" -c "ALTER DATABASE sentinel SET synchronous_commit = ${BENCH_SYNCHRONOUS_COMMIT:-off}"
 
 # 2. The server: all roles, Warning logs, h2c operator edge, TLS agent endpoint, 10 s heartbeats.
 server_start=0 server_starts=0
@@ -174,7 +179,7 @@ wait_connected() {
             say "only ${connected:-0}/$target connected after $timeout s"
             return 0
         fi
-        sleep 0.25
+        sleep 0.5
     done
 }
 
@@ -309,7 +314,7 @@ section=$(
     cat <<EOF
 ## agents
 
-Measured $(date -u '+%Y-%m-%d %H:%M') UTC by \`bench/agents/run.sh $agents $processes\`: one Release \`sentinel\` (all roles, Server GC, logs at Warning${server_env:+, environment \`$server_env\`}${server_args:+, \`$server_args\`}) on a private PostgreSQL 15 (scripts/pg-cluster.sh, durable defaults) and $processes simulator processes (bench/agents/AgentsBench) holding $agents agents. Each agent is the agent's own code: \`Enrollment.EnrollAsync\` once (trust bundle, pinned CA, CSR, Enroll), then \`AgentUplink\` with its own spool and effective configuration in its state directory, over its own mTLS HTTP/2 connection from one of 127.0.0.2-255, heartbeating every 10 s as the Welcome says (no collectors: the platform's cost per connected agent is measured). Memory is the server process's, from /proc: the RSS after $settle s of the connected fleet minus the RSS of the freshly started server with no agent, divided by the agents.
+Measured $(date -u '+%Y-%m-%d %H:%M') UTC by \`bench/agents/run.sh $agents $processes\`: one Release \`sentinel\` (all roles, Server GC, logs at Warning${server_env:+, environment \`$server_env\`}${server_args:+, \`$server_args\`}) on a private PostgreSQL 15 (scripts/pg-cluster.sh; synchronous_commit=${BENCH_SYNCHRONOUS_COMMIT:-off} for the sentinel database, fsync on) and $processes simulator processes (bench/agents/AgentsBench) holding $agents agents. Each agent is the agent's own code: \`Enrollment.EnrollAsync\` once (trust bundle, pinned CA, CSR, Enroll), then \`AgentUplink\` with its own spool and effective configuration in its state directory, over its own mTLS HTTP/2 connection from one of 127.0.0.2-255, heartbeating every 10 s as the Welcome says (no collectors: the platform's cost per connected agent is measured). Memory is the server process's, from /proc: the RSS after $settle s of the connected fleet minus the RSS of the freshly started server with no agent, divided by the agents.
 
 - Source: commit $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- services/AgentGateway src/Sentinel bench/agents || echo " (with uncommitted changes to the measured paths)"); $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(. /etc/os-release && echo "$PRETTY_NAME") (Linux $(uname -r)); load average $load_before before the settle window, $load_after after (shared machine).
 - Enrollment: $enroll_note.

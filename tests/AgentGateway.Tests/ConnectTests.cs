@@ -203,6 +203,24 @@ public sealed class ConnectTests
     }
 
     [Fact]
+    public async Task Connect_AssetFailsToRecordHeartbeat_StreamStays()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var identity = await TestAgent.EnrollAsync(host);
+        var (agent, _) = await TestAgent.ConnectAsync(host, identity);
+        await using var _ = agent;
+        host.Asset.HeartbeatsUnavailable = true;
+
+        // A lost sign of life has nothing to replay: the stream goes on, and spooled reports are still acked.
+        await agent.SendReportAsync(0);
+        await host.WaitUntilAsync(() => host.Asset.HeartbeatsRefused == 1, "the heartbeat refused by Asset");
+        await agent.SendReportAsync(1);
+        var ack = await agent.ReadAsync(ConnectResponse.BodyOneofCase.Ack);
+
+        Assert.Equal(1UL, ack.Ack.Sequence);
+    }
+
+    [Fact]
     public async Task Connect_UnsequencedHeartbeat_ForwardedToAssetNotAckedStreamStays()
     {
         await using var host = await GatewayHost.StartAsync();

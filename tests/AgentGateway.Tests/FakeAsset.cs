@@ -18,6 +18,7 @@ internal sealed class FakeAsset
     private long _nextConfigVersion;
     private bool _trustUnavailable;
     private int _hellosArrived;
+    private int _heartbeatsRefused;
 
     public TestCertificateAuthority Ca { get; } = new("Test Platform CA");
 
@@ -27,6 +28,12 @@ internal sealed class FakeAsset
         get => Volatile.Read(ref _trustUnavailable);
         set => Volatile.Write(ref _trustUnavailable, value);
     }
+
+    /// <summary>When set, RecordAgentReports calls carrying only unsequenced heartbeats fail with UNAVAILABLE.</summary>
+    public bool HeartbeatsUnavailable { get; set; }
+
+    /// <summary>Calls refused because of <see cref="HeartbeatsUnavailable"/>.</summary>
+    public int HeartbeatsRefused => Volatile.Read(ref _heartbeatsRefused);
 
     /// <summary>When set, RecordAgentReports calls carrying a Hello wait for it before they are recorded.</summary>
     public TaskCompletionSource? HoldHellos { get; set; }
@@ -38,6 +45,8 @@ internal sealed class FakeAsset
     public ConcurrentBag<string?> InternalCallers { get; } = [];
 
     public void OnHelloArrived() => Interlocked.Increment(ref _hellosArrived);
+
+    public void OnHeartbeatRefused() => Interlocked.Increment(ref _heartbeatsRefused);
 
     public string NewAgentId() => $"agent-{Interlocked.Increment(ref _nextAgent):D4}";
 

@@ -46,6 +46,12 @@ internal sealed class FakeAssetService : AssetService.AssetServiceBase
     public override async Task<RecordAgentReportsResponse> RecordAgentReports(RecordAgentReportsRequest request, ServerCallContext context)
     {
         RequireInternal(context);
+        if (_asset.HeartbeatsUnavailable && request.Reports.All(report => report.Sequence == 0 && report.BodyCase == ConnectRequest.BodyOneofCase.Heartbeat))
+        {
+            _asset.OnHeartbeatRefused();
+            throw new RpcException(new Status(StatusCode.Unavailable, "asset is overloaded"));
+        }
+
         if (request.Reports.Any(report => report.BodyCase == ConnectRequest.BodyOneofCase.Hello))
         {
             _asset.OnHelloArrived();

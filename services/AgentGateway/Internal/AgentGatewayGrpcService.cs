@@ -217,7 +217,16 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
 
                 if (batch.Count > 0)
                 {
-                    committed = Math.Max(committed, await RecordAsync(session.AgentId, session.PeerAddress, batch, cancellationToken));
+                    try
+                    {
+                        committed = Math.Max(committed, await RecordAsync(session.AgentId, session.PeerAddress, batch, cancellationToken));
+                    }
+                    catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && batch.TrueForAll(report => report.Sequence == 0))
+                    {
+                        // Only a sign of life was lost: there is nothing to replay, and cutting the stream would turn
+                        // a slow Asset into a reconnect storm (handshake, Hello) that slows it further. The next
+                        // heartbeat tries again.
+                    }
                 }
 
                 if (committed > acked)
