@@ -95,6 +95,16 @@ public static class GatewayHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var edge = app.Services.GetRequiredService<EdgeAuthorization>();
+
+        // The edge authenticates in its own branch, and only requests that present credentials. WebApplication adds
+        // authentication and authorization middleware in front of every endpoint of every port when the application
+        // never called UseAuthentication/UseAuthorization itself (a branch's call does not count): every call would
+        // be authenticated once more, a JWT verified or an API key looked up again, for nothing, since the roles
+        // judge the signed principal and no endpoint carries ASP.NET Core authorization metadata. These are the marks
+        // UseAuthentication and UseAuthorization leave.
+        var properties = ((IApplicationBuilder)app).Properties;
+        properties["__AuthenticationMiddlewareSet"] = true;
+        properties["__AuthorizationMiddlewareSet"] = true;
         app.UseWhen(
             context => context.GetEndpoint()?.Metadata.GetMetadata<EdgeEndpointMetadata>() is not null,
             branch =>
