@@ -8,7 +8,7 @@ namespace SentinelSync.EndToEnd.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class PlatformRestartTests(PostgresFixture postgres)
 {
-    private static readonly TimeSpan MetricsInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MetricsInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(15);
 
     [Fact]
@@ -32,10 +32,11 @@ public sealed class PlatformRestartTests(PostgresFixture postgres)
             "samples after the restart");
 
         Assert.True(times.Distinct().Count() == times.Count, $"duplicate samples: {string.Join(", ", times.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key.ToString("O")))}");
-        // One sample per collection, 2 s apart; a lost batch would leave a hole of at least twice that.
+        // One sample per collection, 5 s apart on a kept cadence (a late one is followed by an early one); a lost
+        // batch leaves a hole of twice that. The bound leaves 3.75 s for a collection delayed by an overloaded machine.
         var holes = times.Zip(times.Skip(1), (earlier, later) => (earlier, later)).Where(pair => pair.later - pair.earlier >= MetricsInterval * 1.75).ToList();
         Assert.True(holes.Count == 0, $"samples missing between {string.Join("; ", holes.Select(h => $"{h.earlier:O} and {h.later:O}"))}\n{agent.Log}");
-        Assert.Contains(times, time => time > killedAt.AddSeconds(2) && time < restartedAt.AddSeconds(-2));
+        Assert.Contains(times, time => time > killedAt.AddSeconds(1) && time < restartedAt.AddSeconds(-1));
     }
 
     /// <summary>The stored sample times of the agent's one-series metric <c>memory.used_bytes</c>, in order.</summary>

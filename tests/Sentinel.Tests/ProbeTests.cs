@@ -6,7 +6,7 @@ namespace SentinelSync.Server.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class ProbeTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
     private readonly PostgresFixture _postgres;
 
     public ProbeTests(PostgresFixture postgres) => _postgres = postgres;
