@@ -250,7 +250,8 @@ pg_cpu=$(echo "($(pg_ticks) - $pg_cpu0) / $clk / $settle * 100" | bc -l)
 sims_cpu1=0; for pid in "${sim_pids[@]}"; do sims_cpu1=$((sims_cpu1 + $(cpu_ticks "$pid"))); done
 sims_cpu=$(echo "($sims_cpu1 - $sims_cpu0) / $clk / $settle * 100" | bc -l)
 read -r connected_settled _ <<<"$(fleet)"
-online=$("$bench_bin" online --operator "http://127.0.0.1:$operator_port" --password "$admin_password")
+# An overloaded server may fail the count; the run still reports the rest.
+online=$("$bench_bin" online --operator "http://127.0.0.1:$operator_port" --password "$admin_password" 2>/dev/null) || online=0
 read -r rss anon file shmem hwm <<<"$(memory "$server_pid")"
 settled_threads=$(threads "$server_pid")
 ends_after_settle=$(fleet_ends)
