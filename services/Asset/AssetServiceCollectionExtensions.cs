@@ -44,6 +44,8 @@ public static class AssetServiceCollectionExtensions
         services.TryAddSingleton<AgentRegistry>();
         services.TryAddSingleton<AgentWatch>();
         services.TryAddSingleton<AgentReports>();
+        services.TryAddSingleton<LivenessBuffer>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<LivenessBuffer>());
         services.TryAddSingleton<ConfigStore>();
         services.TryAddSingleton<ConfigWatch>();
         services.TryAddSingleton<ChangeFeed>();

@@ -18,7 +18,7 @@ namespace SentinelSync.Asset.Reports;
 /// <remarks>
 /// Spooled reports (sequence &gt; 0) at or below the agent's committed sequence were committed before and are
 /// dropped; that is the (agent, sequence) deduplication. Unsequenced messages (hello, pong) always apply.
-/// Every message counts as a sign of life. Log batches and command output belong to other roles and are ignored.
+/// Every message counts as a sign of life; a call of heartbeats alone goes to the <see cref="LivenessBuffer"/>. Log batches and command output belong to other roles and are ignored.
 /// </remarks>
 internal sealed partial class AgentReports
 {
@@ -27,14 +27,16 @@ internal sealed partial class AgentReports
     private readonly NpgsqlDataSource _dataSource;
     private readonly InventoryStore _inventory;
     private readonly MetricStore _metrics;
+    private readonly LivenessBuffer _liveness;
     private readonly TimeProvider _time;
     private readonly ILogger<AgentReports> _logger;
 
-    public AgentReports(NpgsqlDataSource dataSource, InventoryStore inventory, MetricStore metrics, TimeProvider time, ILogger<AgentReports> logger)
+    public AgentReports(NpgsqlDataSource dataSource, InventoryStore inventory, MetricStore metrics, LivenessBuffer liveness, TimeProvider time, ILogger<AgentReports> logger)
     {
         _dataSource = dataSource;
         _inventory = inventory;
         _metrics = metrics;
+        _liveness = liveness;
         _time = time;
         _logger = logger;
     }
@@ -49,6 +51,14 @@ internal sealed partial class AgentReports
         if (request.Reports.Count > MaxReportsPerCall)
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"at most {MaxReportsPerCall} reports per call; got {request.Reports.Count}."));
+        }
+
+        // 0. Heartbeats alone commit nothing: gathered and written for every agent at once (one transaction per flush
+        //    interval, not per heartbeat). Nothing was committed by this call, so it answers sequence 0.
+        if (request.Reports.Count > 0 && request.Reports.All(report => report.Sequence == 0 && report.BodyCase == ConnectRequest.BodyOneofCase.Heartbeat))
+        {
+            _liveness.Record(request.AgentId, _time.GetUtcNow());
+            return new RecordAgentReportsResponse();
         }
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
