@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,9 @@ internal static class ServerBuilderExtensions
             configuration.AddInMemoryCollection([new("AgentGateway:AssetAddress", LocalAddress(configuration["Listen:Internal"] ?? new ListenOptions().Internal))]);
         }
 
+        // A fleet of agents reconnects at once after a restart: a deeper accept queue than Kestrel's 512, so their
+        // connections wait for the accept loop instead of being dropped (the kernel caps it at net.core.somaxconn).
+        services.Configure<SocketTransportOptions>(sockets => sockets.Backlog = 4096);
         services.AddOptions<ServerOptions>().BindConfiguration(string.Empty).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
         services.AddSentinelDatabase();
