@@ -15,7 +15,13 @@ internal static class PlatformChannel
     /// <param name="serverCertificate">Decides whether the server's certificate is trusted; required for https.</param>
     /// <param name="clientCertificate">The agent's certificate with its key, for mTLS; null while enrolling.</param>
     /// <param name="reconnect">Keepalive interval and timeout.</param>
-    public static GrpcChannel Create(Uri server, ServerCertificatePolicy? serverCertificate, X509Certificate2? clientCertificate, ReconnectOptions reconnect)
+    /// <param name="connect">Opens the connection instead of the handler's default (the agents benchmark binds a source address); null for the default.</param>
+    public static GrpcChannel Create(
+        Uri server,
+        ServerCertificatePolicy? serverCertificate,
+        X509Certificate2? clientCertificate,
+        ReconnectOptions reconnect,
+        Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? connect = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -30,6 +36,7 @@ internal static class PlatformChannel
             UseCookies = false,
             UseProxy = false,
             AllowAutoRedirect = false,
+            ConnectCallback = connect,
         };
         if (server.Scheme == Uri.UriSchemeHttps)
         {
