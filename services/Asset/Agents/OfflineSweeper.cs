@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -14,7 +13,7 @@ namespace SentinelSync.Asset.Agents;
 /// The state callers read never depends on this sweep (it is derived from last_seen); the sweep only produces
 /// the transition events. Replicas may sweep together: the conditional UPDATE lets each agent be announced once.
 /// </remarks>
-internal sealed partial class OfflineSweeper : BackgroundService
+internal sealed partial class OfflineSweeper : PeriodicDatabaseWork
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly IOptions<AssetOptions> _options;
@@ -22,6 +21,7 @@ internal sealed partial class OfflineSweeper : BackgroundService
     private readonly ILogger<OfflineSweeper> _logger;
 
     public OfflineSweeper(NpgsqlDataSource dataSource, IOptions<AssetOptions> options, TimeProvider time, ILogger<OfflineSweeper> logger)
+        : base(time)
     {
         _dataSource = dataSource;
         _options = options;
@@ -52,27 +52,11 @@ internal sealed partial class OfflineSweeper : BackgroundService
         return count;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(_options.Value.HeartbeatInterval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await SweepAsync(stoppingToken);
-                }
-                catch (NpgsqlException ex)
-                {
-                    LogSweepFailed(_logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Period => _options.Value.HeartbeatInterval;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
+
+    protected override void OnFailed(NpgsqlException exception) => LogSweepFailed(_logger, exception);
 
     [LoggerMessage(EventId = 1060, Level = LogLevel.Information, Message = "{Count} agents missed their heartbeats and are offline")]
     private static partial void LogWentOffline(ILogger logger, int count);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -18,7 +17,7 @@ namespace SentinelSync.Asset.Reports;
 /// offline between this reading its state and writing it. A failed flush puts its heartbeats back for the next one.
 /// Decommissioned agents are left as they are. Losing a buffer (a crash) loses at most one interval of liveness.
 /// </remarks>
-internal sealed partial class LivenessBuffer : BackgroundService
+internal sealed partial class LivenessBuffer : PeriodicDatabaseWork
 {
     private static readonly TimeSpan MaxFlushInterval = TimeSpan.FromSeconds(1);
 
@@ -28,6 +27,7 @@ internal sealed partial class LivenessBuffer : BackgroundService
     private ConcurrentDictionary<string, DateTimeOffset> _pending = new(StringComparer.Ordinal);
 
     public LivenessBuffer(NpgsqlDataSource dataSource, IOptions<AssetOptions> options, TimeProvider time, ILogger<LivenessBuffer> logger)
+        : base(time)
     {
         _dataSource = dataSource;
         _time = time;
@@ -114,27 +114,11 @@ internal sealed partial class LivenessBuffer : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(FlushInterval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await FlushAsync(stoppingToken);
-                }
-                catch (NpgsqlException ex)
-                {
-                    LogFlushFailed(_logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Period => FlushInterval;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);
+
+    protected override void OnFailed(NpgsqlException exception) => LogFlushFailed(_logger, exception);
 
     [LoggerMessage(EventId = 1080, Level = LogLevel.Warning, Message = "Writing the agents' heartbeats failed; they are written with the next flush")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception);
