@@ -9,6 +9,25 @@ internal static class AgentBinary
 {
     public static string DllPath { get; } = Find();
 
+    /// <summary>How to start the agent with <paramref name="arguments"/>, its output redirected.</summary>
+    public static System.Diagnostics.ProcessStartInfo StartInfo(IEnumerable<string> arguments)
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
+        var start = new System.Diagnostics.ProcessStartInfo(host)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(DllPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
+    }
+
     private static string Find()
     {
         // tests/Agent.Tests/bin/{Configuration}/{tfm}/ -> agent/Agent/bin/{Configuration}/{tfm}/

@@ -7,18 +7,7 @@ internal static class AgentProcess
 {
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(TimeSpan timeout, params string[] arguments)
     {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(AgentBinary.DllPath);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = AgentBinary.StartInfo(arguments);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("sentinel-agent did not start.");
         var stdout = process.StandardOutput.ReadToEndAsync();

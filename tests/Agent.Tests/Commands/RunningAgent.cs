@@ -44,18 +44,7 @@ internal sealed class RunningAgent : IAsyncDisposable
 
     public static RunningAgent Start(params string[] arguments)
     {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(AgentBinary.DllPath);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = AgentBinary.StartInfo(arguments);
 
         start.Environment["DOTNET_gcServer"] = "0";
         return new RunningAgent(Process.Start(start) ?? throw new InvalidOperationException("sentinel-agent did not start."));
