@@ -35,10 +35,6 @@ public static class GatewayHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
 
-        // ASP.NET Core starts an Activity for every request whenever its hosting logger is on at any level, only to
-        // correlate log scopes; through the edge that is two per call, plus a traceparent the hop writes and the role
-        // parses. Requests get Activities when a tracer listens (ActivitySource "Microsoft.AspNetCore"), not for logs.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.AddAuth();
         services.AddSentinelAuthentication();
         services.AddSentinelRateLimiting();

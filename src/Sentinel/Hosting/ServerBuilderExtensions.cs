@@ -32,6 +32,12 @@ internal static class ServerBuilderExtensions
             configuration.AddInMemoryCollection([new("AgentGateway:AssetAddress", LocalAddress(configuration["Listen:Internal"] ?? new ListenOptions().Internal))]);
         }
 
+        // ASP.NET Core starts an Activity for every request whenever its hosting logger is on at any level, only to
+        // correlate log scopes; through the edge that is two per call, plus a traceparent the hop writes and the role
+        // parses. Requests get Activities when a tracer listens (ActivitySource "Microsoft.AspNetCore"), not for logs.
+        // Decided here, for the whole process, not by one role.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+
         // A fleet of agents reconnects at once after a restart: a deeper accept queue than Kestrel's 512, so their
         // connections wait for the accept loop instead of being dropped (the kernel caps it at net.core.somaxconn).
         services.Configure<SocketTransportOptions>(sockets => sockets.Backlog = 4096);
