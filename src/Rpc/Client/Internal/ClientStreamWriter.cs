@@ -159,7 +159,14 @@ internal sealed class ClientStreamWriter<TRequest, TResponse> : IClientStreamWri
                     await FlushAsync(pipe).ConfigureAwait(false);
                 }
 
-                await pipe.CompleteAsync().ConfigureAwait(false);
+                try
+                {
+                    await pipe.CompleteAsync().ConfigureAwait(false);
+                }
+                catch (ObjectDisposedException ex)
+                {
+                    throw RequestBodyClosed(ex);
+                }
             }
 
             _requestCompletion.TrySetResult();
@@ -172,12 +179,30 @@ internal sealed class ClientStreamWriter<TRequest, TResponse> : IClientStreamWri
 
     private async ValueTask FlushAsync(PipeWriter pipe)
     {
-        var result = await pipe.FlushAsync(_call.CallToken).ConfigureAwait(false);
+        FlushResult result;
+        try
+        {
+            result = await pipe.FlushAsync(_call.CallToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            throw RequestBodyClosed(ex);
+        }
+
         if (result.IsCanceled)
         {
             throw new OperationCanceledException(_call.CallToken);
         }
     }
+
+    /// <summary>
+    /// The handler disposes the request body as soon as the HTTP/2 stream is over, so a write that comes
+    /// after the connection was lost (or the stream reset) meets a disposed stream, where a write in flight
+    /// at that moment gets an <see cref="IOException"/>. Both are the same transport failure, UNAVAILABLE
+    /// (as grpc-dotnet maps an IOException); a status the server sent comes from the response.
+    /// </summary>
+    private static IOException RequestBodyClosed(ObjectDisposedException exception) =>
+        new("The request stream is closed: the HTTP/2 stream ended (the connection was lost or the stream was reset).", exception);
 
     private async ValueTask<PipeWriter> GetPipeAsync()
     {
