@@ -48,6 +48,7 @@ public static class GatewayHostingExtensions
             LocalAddress(provider.GetRequiredService<IConfiguration>()["Listen:Internal"] ?? DefaultInternalAddress)));
         services.AddSingleton<EdgeAuthorization>();
         services.AddSingleton<BackendChannels>();
+        services.AddSingleton<LocalRoleTransport>();
 
         // A call whose replica refuses the connection moves to another replica (ConnectFailoverHandler), which
         // learns the call's cluster from the context this transform hands it.

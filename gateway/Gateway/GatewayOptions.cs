@@ -13,6 +13,14 @@ public sealed class GatewayOptions
     /// </summary>
     public Dictionary<string, GatewayRoleOptions> Roles { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether calls for a role this process serves itself (every role in single-node mode; AuthService, health and
+    /// reflection always) are handed to it in memory rather than over a loopback HTTP/2 connection to its internal
+    /// endpoint. The request takes the same path through the role (middleware, access check of the signed principal,
+    /// gRPC runtime) either way. Default true; false measures or debugs the network hop.
+    /// </summary>
+    public bool LocalRolesInProcess { get; set; } = true;
+
     /// <summary>How calls are spread over a role's replicas: <c>PowerOfTwoChoices</c> (default), <c>RoundRobin</c>, <c>LeastRequests</c> or <c>Random</c>.</summary>
     public string LoadBalancingPolicy { get; set; } = "PowerOfTwoChoices";
 

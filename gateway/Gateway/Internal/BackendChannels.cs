@@ -22,9 +22,11 @@ internal sealed class BackendChannels : IDisposable
     private readonly IDestinationHealthUpdater _health;
     private readonly GatewayOptions _options;
     private readonly ILogger<ConnectFailoverHandler> _logger;
+    private readonly LocalRoleTransport _local;
 
-    public BackendChannels(IProxyStateLookup proxy, GatewayRouteTable table, IDestinationHealthUpdater health, IOptions<GatewayOptions> options, ILogger<ConnectFailoverHandler> logger)
+    public BackendChannels(IProxyStateLookup proxy, GatewayRouteTable table, IDestinationHealthUpdater health, IOptions<GatewayOptions> options, ILogger<ConnectFailoverHandler> logger, LocalRoleTransport local)
     {
+        _local = local;
         _proxy = proxy;
         _table = table;
         _health = health;
@@ -71,7 +73,7 @@ internal sealed class BackendChannels : IDisposable
             UseCookies = false,
         };
         options.HttpHandler = new ConnectFailoverHandler(
-            sockets,
+            _local.Wrap(sockets),
             _health,
             _options.FailureReactivationPeriod,
             _logger,

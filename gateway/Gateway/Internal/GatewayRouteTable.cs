@@ -18,12 +18,16 @@ internal sealed class GatewayRouteTable
     /// <summary>Standard services every process serves; through the edge they reach the gateway's own process.</summary>
     private static readonly string[] StandardServices = ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"];
 
-    private GatewayRouteTable(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters, IReadOnlyDictionary<string, string> roleByService)
+    private GatewayRouteTable(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters, IReadOnlyDictionary<string, string> roleByService, string localAddress)
     {
+        LocalAddress = localAddress;
         Routes = routes;
         Clusters = clusters;
         RoleByService = roleByService;
     }
+
+    /// <summary>This process's internal endpoint: the replica address of every role it serves itself.</summary>
+    public string LocalAddress { get; }
 
     public IReadOnlyList<RouteConfig> Routes { get; }
 
@@ -117,6 +121,6 @@ internal sealed class GatewayRouteTable
                 };
             })
             .ToList();
-        return new GatewayRouteTable(routes, clusters, roleByService);
+        return new GatewayRouteTable(routes, clusters, roleByService, localAddress.TrimEnd('/'));
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using SentinelSync.AgentGateway;
+using SentinelSync.InProcess;
 using SentinelSync.Security;
 using SentinelSync.Storage;
 using KestrelListenOptions = Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions;
@@ -41,6 +42,10 @@ internal static class ServerBuilderExtensions
         // A fleet of agents reconnects at once after a restart: a deeper accept queue than Kestrel's 512, so their
         // connections wait for the accept loop instead of being dropped (the kernel caps it at net.core.somaxconn).
         services.Configure<SocketTransportOptions>(sockets => sockets.Backlog = 4096);
+
+        // Roles this process serves are also reachable in memory: the edge and the agent gateway hand calls for them
+        // to the application directly instead of over a loopback HTTP/2 connection to the internal endpoint.
+        services.AddInProcessServer();
         services.AddOptions<ServerOptions>().BindConfiguration(string.Empty).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
         services.AddSentinelDatabase();
