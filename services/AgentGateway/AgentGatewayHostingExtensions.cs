@@ -33,6 +33,8 @@ public static class AgentGatewayHostingExtensions
                 {
                     options.AssetAddress = LocalAddress(configuration["Listen:Internal"] ?? DefaultInternalAddress);
                 }
+
+                options.HeartbeatInterval = AgentGatewayOptionsValidator.ConfiguredHeartbeatInterval(configuration) ?? options.HeartbeatInterval;
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AgentGatewayOptions>, AgentGatewayOptionsValidator>();

@@ -19,7 +19,12 @@ internal sealed class AgentGatewayOptions
     /// </summary>
     public List<string> ServerNames { get; set; } = [];
 
-    /// <summary>How often agents send heartbeats (told to them in Welcome). Default 10 seconds.</summary>
+    /// <summary>
+    /// How often agents send heartbeats (told to them in Welcome), from 1 second to 1 hour. Set with
+    /// <c>Agents:HeartbeatInterval</c>, the one setting the Asset role's offline computation reads too; the old
+    /// <c>AgentGateway:HeartbeatInterval</c> and <c>Asset:HeartbeatInterval</c> are deprecated aliases of it (see
+    /// <see cref="Internal.AgentGatewayOptionsValidator.HeartbeatIntervalKeys"/>). Default 10 seconds.
+    /// </summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a quiet session waits before the gateway sends it a Ping. Default 30 seconds.</summary>

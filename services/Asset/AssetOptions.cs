@@ -6,7 +6,12 @@ public sealed class AssetOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Asset";
 
-    /// <summary>How often agents send heartbeats (told to them in <c>Welcome</c>). Default 10 seconds.</summary>
+    /// <summary>
+    /// How often agents send heartbeats, from 1 second to 1 hour: the agent-gateway role tells agents this interval in
+    /// <c>Welcome</c>, and the offline computation counts in it. Set with <c>Agents:HeartbeatInterval</c>, the one
+    /// setting both roles read; the old <c>Asset:HeartbeatInterval</c> and <c>AgentGateway:HeartbeatInterval</c> are
+    /// deprecated aliases of it (see <see cref="AssetOptionsValidator.HeartbeatIntervalKeys"/>). Default 10 seconds.
+    /// </summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -30,7 +31,11 @@ public static class AssetServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<AssetOptions>().BindConfiguration(AssetOptions.Section).ValidateOnStart();
+        services.AddOptions<AssetOptions>()
+            .BindConfiguration(AssetOptions.Section)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.HeartbeatInterval = AssetOptionsValidator.ConfiguredHeartbeatInterval(configuration) ?? options.HeartbeatInterval)
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AssetOptions>, AssetOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSchemaMigrations(AssetDbContext.Schema, typeof(AssetServiceCollectionExtensions).Assembly);
