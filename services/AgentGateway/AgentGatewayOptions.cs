@@ -55,6 +55,14 @@ internal sealed class AgentGatewayOptions
     /// </summary>
     public int MaxConcurrentHellos { get; set; } = 32;
 
+    /// <summary>
+    /// Whether idle agent connections give back OpenSSL's TLS record buffers (about 32 KiB per connection) by setting
+    /// <c>SSL_MODE_RELEASE_BUFFERS</c> after the handshake. The runtime offers no supported way to do that, so it is
+    /// done through a guarded reach into <c>SslStream</c>'s internals that does nothing where they are not as
+    /// expected (see <c>OpenSslBufferRelease</c>). Default true.
+    /// </summary>
+    public bool ReleaseTlsBuffers { get; set; } = true;
+
     /// <summary>How often the trust material (server certificate) is fetched again once loaded. Default 1 hour.</summary>
     public TimeSpan TrustRefreshInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -38,7 +38,11 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public AgentSessionRegistry Sessions => _app.Services.GetRequiredService<AgentSessionRegistry>();
 
-    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, FakeAsset? asset = null, bool waitForTrust = true)
+    /// <param name="settings">Configuration over the defaults.</param>
+    /// <param name="asset">The fake Asset; a new one when null.</param>
+    /// <param name="waitForTrust">Whether to return only once the trust material is loaded.</param>
+    /// <param name="afterAgentEndpoint">Applied to the agent endpoint after the gateway configured it (connection middleware that observes what the gateway's left).</param>
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, FakeAsset? asset = null, bool waitForTrust = true, Action<ListenOptions>? afterAgentEndpoint = null)
     {
         asset ??= new FakeAsset();
         var operatorPort = FreePort();
@@ -66,7 +70,11 @@ internal sealed class GatewayHost : IAsyncDisposable
         {
             kestrel.Listen(IPAddress.Loopback, operatorPort, listen => listen.Protocols = HttpProtocols.Http2);
             var configureAgentEndpoint = kestrel.ApplicationServices.GetRequiredKeyedService<Action<ListenOptions>>(AgentEndpoint.ServiceKey);
-            kestrel.Listen(IPAddress.Loopback, agentPort, configureAgentEndpoint);
+            kestrel.Listen(IPAddress.Loopback, agentPort, listen =>
+            {
+                configureAgentEndpoint(listen);
+                afterAgentEndpoint?.Invoke(listen);
+            });
         });
         builder.Services.AddSingleton(asset);
         builder.Services.AddGrpc();

@@ -1,6 +1,10 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace SentinelSync.AgentGateway.Internal;
 
@@ -10,8 +14,16 @@ internal sealed class AgentEndpointConfigurator
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
     private readonly AgentTrust _trust;
+    private readonly AgentGatewayOptions _options;
+    private readonly ILogger<AgentEndpointConfigurator> _logger;
+    private int _releaseChecked;
 
-    public AgentEndpointConfigurator(AgentTrust trust) => _trust = trust;
+    public AgentEndpointConfigurator(AgentTrust trust, IOptions<AgentGatewayOptions> options, ILogger<AgentEndpointConfigurator> logger)
+    {
+        _trust = trust;
+        _options = options.Value;
+        _logger = logger;
+    }
 
     public void Configure(ListenOptions listen)
     {
@@ -26,5 +38,24 @@ internal sealed class AgentEndpointConfigurator
             HandshakeTimeout = HandshakeTimeout,
             OnConnection = context => _trust.CreateServerOptionsAsync(HandshakeTimeout, context.CancellationToken),
         });
+        if (_options.ReleaseTlsBuffers)
+        {
+            // After the handshake, before HTTP/2 reads or writes the stream.
+            listen.Use(next => connection =>
+            {
+                ReleaseTlsBuffers(connection);
+                return next(connection);
+            });
+        }
+    }
+
+    private void ReleaseTlsBuffers(ConnectionContext connection)
+    {
+        if (connection.Features.Get<ISslStreamFeature>()?.SslStream is { } stream
+            && !OpenSslBufferRelease.TryEnable(stream)
+            && Interlocked.Exchange(ref _releaseChecked, 1) == 0)
+        {
+            AgentGatewayLog.TlsBufferReleaseUnavailable(_logger);
+        }
     }
 }

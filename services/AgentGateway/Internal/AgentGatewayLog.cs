@@ -42,6 +42,9 @@ internal static partial class AgentGatewayLog
     [LoggerMessage(EventId = 2040, Level = LogLevel.Warning, EventName = "AssetWatchFailed", Message = "The {Watch} subscription to Asset failed ({Status}: {Detail}); subscribing again.")]
     public static partial void WatchFailed(ILogger logger, string watch, StatusCode status, string detail);
 
+    [LoggerMessage(EventId = 2060, Level = LogLevel.Information, EventName = "TlsBufferReleaseUnavailable", Message = "AgentGateway:ReleaseTlsBuffers is on, but this runtime's TLS stack does not allow it (not Linux with libssl.so.3, or SslStream's internals changed); agent connections keep their TLS record buffers while idle.")]
+    public static partial void TlsBufferReleaseUnavailable(ILogger logger);
+
     [LoggerMessage(EventId = 2050, Level = LogLevel.Warning, EventName = "EnrollForwardFailed", Message = "Forwarding an Enroll call to Asset failed: {Error}")]
     public static partial void EnrollForwardFailed(ILogger logger, string error);
 }
