@@ -56,6 +56,17 @@ internal sealed class AgentGatewayOptions
     public int MaxConcurrentHellos { get; set; } = 32;
 
     /// <summary>
+    /// How many agents a second this gateway expects to take back after it restarts. On shutdown it tells every
+    /// connected agent (GoAway) to spread its return over <c>connected agents / ReconnectRate</c> seconds (at most
+    /// <see cref="MaxReconnectWindow"/>), so the restarted process sees a steady stream of TLS handshakes instead
+    /// of the whole fleet at once. Default 250 a second.
+    /// </summary>
+    public int ReconnectRate { get; set; } = 250;
+
+    /// <summary>The longest reconnect window told to agents on shutdown (see <see cref="ReconnectRate"/>). Default 2 minutes.</summary>
+    public TimeSpan MaxReconnectWindow { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Whether idle agent connections give back OpenSSL's TLS record buffers (about 32 KiB per connection) by setting
     /// <c>SSL_MODE_RELEASE_BUFFERS</c> after the handshake. The runtime offers no supported way to do that, so it is
     /// done through a guarded reach into <c>SslStream</c>'s internals that does nothing where they are not as

@@ -106,6 +106,29 @@ internal sealed class TestAgent : IAsyncDisposable
         throw new InvalidOperationException($"The stream ended before a {kind} arrived.");
     }
 
+    /// <summary>
+    /// Reads until the stream fails, always with a read pending as a live agent's reader is (a response that ends
+    /// while no read is pending may surface as the client's own cancellation); returns what arrived and the status.
+    /// </summary>
+    public async Task<(List<ConnectResponse> Messages, RpcException End)> ReadAllUntilErrorAsync()
+    {
+        var messages = new List<ConnectResponse>();
+        using var timeout = new CancellationTokenSource(GatewayHost.Timeout);
+        try
+        {
+            while (await _call.ResponseStream.MoveNext(timeout.Token))
+            {
+                messages.Add(_call.ResponseStream.Current);
+            }
+        }
+        catch (RpcException ex) when (!timeout.IsCancellationRequested)
+        {
+            return (messages, ex);
+        }
+
+        throw new InvalidOperationException(timeout.IsCancellationRequested ? "The stream did not fail in time." : "The stream ended with OK.");
+    }
+
     /// <summary>Reads until the stream fails; returns the status it ended with.</summary>
     public async Task<RpcException> ReadUntilErrorAsync(TimeSpan? within = null)
     {

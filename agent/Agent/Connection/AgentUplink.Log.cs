@@ -24,6 +24,9 @@ internal sealed partial class AgentUplink
     [LoggerMessage(EventId = 3205, Level = LogLevel.Information, Message = "Stream closed: spool up to {LastSequence}, platform committed up to {Committed}")]
     private partial void LogClosed(ulong lastSequence, ulong committed);
 
+    [LoggerMessage(EventId = 3207, Level = LogLevel.Information, Message = "The platform is going away; reconnecting spread over the next {WindowSeconds:F1} s")]
+    private partial void LogGoAway(double windowSeconds);
+
     [LoggerMessage(EventId = 3206, Level = LogLevel.Debug, Message = "Ignored a {Kind} message from the platform; this agent does not handle it yet")]
     private partial void LogIgnored(string kind);
 }

@@ -23,6 +23,9 @@ namespace SentinelSync.Agent.Connection;
 /// <para>A dead platform is noticed twice over: HTTP/2 keepalive pings on the connection (the
 /// channel's handler), and a stream that carried nothing from the platform for
 /// <c>reconnect.silence_timeout</c>.</para>
+/// <para>A GoAway from the platform (it is shutting down or restarting) names a window: until it has passed, every
+/// reconnect attempt waits a uniformly random share of what is left of it (or of the backoff, if that is longer), so
+/// a fleet cut at one instant comes back spread over the window.</para>
 /// <para>One writer (the send loop) and one reader per stream. Cancelling <see cref="RunAsync"/>
 /// half-closes the stream, waits briefly for the platform's last acks, and returns.</para>
 /// </remarks>
@@ -30,6 +33,9 @@ internal sealed partial class AgentUplink
 {
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest reconnect window a GoAway may ask for; a longer one (a platform bug) is cut to this.</summary>
+    private static readonly TimeSpan MaxSpread = TimeSpan.FromHours(1);
 
     private readonly Func<AgentOptions, GrpcChannel> _createChannel;
     private readonly AgentSpool _spool;
@@ -41,6 +47,7 @@ internal sealed partial class AgentUplink
     private readonly Func<double>? _random;
     private long _streams;
     private long _committed;
+    private long _spreadUntil;
 
     /// <param name="createChannel">A fresh channel for each stream, from the settings in force.</param>
     /// <param name="spool">What is sent, and what acks delete from.</param>
@@ -124,7 +131,7 @@ internal sealed partial class AgentUplink
                 }
             }
 
-            var delay = backoff.NextDelay();
+            var delay = backoff.NextDelay(SpreadLeft());
             LogReconnecting(delay.TotalMilliseconds, backoff.Attempt);
             try
             {
@@ -300,6 +307,9 @@ internal sealed partial class AgentUplink
                 case ConnectResponse.BodyOneofCase.Config:
                     ApplyConfiguration(response.Config);
                     break;
+                case ConnectResponse.BodyOneofCase.GoAway:
+                    OnGoAway(response.GoAway);
+                    break;
                 default:
                     LogIgnored(response.BodyCase.ToString());
                     break;
@@ -319,6 +329,31 @@ internal sealed partial class AgentUplink
         // Spooled like a report: the platform learns the outcome even across a disconnect.
         _spool.Append(new ConnectRequest { ConfigStatus = status });
         _wake.Notify();
+    }
+
+    /// <summary>Starts the window the platform asked its agents to spread their return over.</summary>
+    private void OnGoAway(GoAway goAway)
+    {
+        var window = goAway.ReconnectWindow?.ToTimeSpan() ?? TimeSpan.Zero;
+        if (window > MaxSpread)
+        {
+            window = MaxSpread;
+        }
+
+        if (window > TimeSpan.Zero)
+        {
+            Interlocked.Exchange(ref _spreadUntil, _time.GetTimestamp() + (long)(window.TotalSeconds * _time.TimestampFrequency));
+        }
+
+        LogGoAway(window.TotalSeconds);
+    }
+
+    /// <summary>What is left of the last GoAway's window; zero when none is running.</summary>
+    private TimeSpan SpreadLeft()
+    {
+        var until = Interlocked.Read(ref _spreadUntil);
+        var now = _time.GetTimestamp();
+        return until > now ? TimeSpan.FromSeconds((double)(until - now) / _time.TimestampFrequency) : TimeSpan.Zero;
     }
 
     private void RaiseCommitted(ulong sequence)

@@ -8,8 +8,12 @@ namespace SentinelSync.Agent.Connection;
 /// <summary>Channels to the platform's agent endpoint: our own HTTP/2 handler, keepalive pings, and a trust decision that never consults the machine's store.</summary>
 internal static class PlatformChannel
 {
-    /// <summary>Gives up on a connection attempt after this long; the backoff decides when to try again.</summary>
-    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// Gives up on a connection attempt (TCP connect and TLS handshake) after this long; the backoff decides when to
+    /// try again. Longer than the agent endpoint's handshake timeout (20 s): under a fleet's reconnect wave the
+    /// handshake queues for the server's CPU, and an attempt abandoned while the server works on it wastes that work.
+    /// </summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     /// <param name="server">The agent endpoint; <c>https</c> for anything but a test.</param>
     /// <param name="serverCertificate">Decides whether the server's certificate is trusted; required for https.</param>

@@ -27,7 +27,18 @@ internal sealed class ReconnectBackoff
     public int Attempt { get; private set; }
 
     /// <summary>The wait before the next retry; advances the attempt.</summary>
-    public TimeSpan NextDelay() => Jitter(Ceiling(_baseDelay, _maxDelay, Attempt++), _random());
+    public TimeSpan NextDelay() => NextDelay(TimeSpan.Zero);
+
+    /// <summary>
+    /// The wait before the next retry, drawn from at least <paramref name="spread"/> (what is left of a window the
+    /// platform asked its agents to spread their return over; see GoAway) even when the backoff's own ceiling is
+    /// lower; advances the attempt.
+    /// </summary>
+    public TimeSpan NextDelay(TimeSpan spread)
+    {
+        var ceiling = Ceiling(_baseDelay, _maxDelay, Attempt++);
+        return Jitter(spread > ceiling ? spread : ceiling, _random());
+    }
 
     public void Reset() => Attempt = 0;
 

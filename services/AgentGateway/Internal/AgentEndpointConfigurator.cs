@@ -11,7 +11,13 @@ namespace SentinelSync.AgentGateway.Internal;
 /// <summary>Configures the agent endpoint: HTTP/2 over TLS from the platform CA, client certificates optional.</summary>
 internal sealed class AgentEndpointConfigurator
 {
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long a TLS handshake may take once accepted (Kestrel's default is 10 s). Twice that: when a restarted
+    /// gateway's fleet returns, handshakes queue for CPU, and one given up after 10 s of waiting is work thrown away
+    /// on both ends and a retry that costs the same again. Below the agent's connect timeout (30 s), so the agent
+    /// hears the server's verdict instead of abandoning a handshake the server is still doing.
+    /// </summary>
+    internal static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(20);
 
     private readonly AgentTrust _trust;
     private readonly AgentGatewayOptions _options;

@@ -289,6 +289,12 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
                     session.MarkSent(_timeProvider.GetTimestamp());
                 }
             }
+
+            // The queue was completed: a farewell (GoAway) is sent, now end the stream.
+            if (session.LeaveStatus is { } leave)
+            {
+                session.Cut(leave);
+            }
         }
         catch (OperationCanceledException)
         {

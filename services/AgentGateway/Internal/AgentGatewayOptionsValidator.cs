@@ -73,6 +73,16 @@ internal sealed class AgentGatewayOptionsValidator : IValidateOptions<AgentGatew
             failures.Add($"AgentGateway:MaxConcurrentHellos: {options.MaxConcurrentHellos} is outside 1 to 10000.");
         }
 
+        if (options.ReconnectRate is < 1 or > 1_000_000)
+        {
+            failures.Add($"AgentGateway:ReconnectRate: {options.ReconnectRate} is outside 1 to 1000000 agents a second.");
+        }
+
+        if (options.MaxReconnectWindow < TimeSpan.Zero || options.MaxReconnectWindow > TimeSpan.FromHours(1))
+        {
+            failures.Add($"AgentGateway:MaxReconnectWindow: {options.MaxReconnectWindow} is outside 00:00:00 to 01:00:00.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
         void Positive(string setting, TimeSpan value)

@@ -23,6 +23,7 @@ internal sealed class AgentSession
 
     private readonly CancellationTokenSource _cut;
     private StrongBox<Status>? _cutStatus;
+    private StrongBox<Status>? _leaveStatus;
     private long _pingNonce;
     private long _pingSentAt;
     private long _lastActivity;
@@ -60,6 +61,31 @@ internal sealed class AgentSession
 
     /// <summary>No more downstream messages: the writer loop ends once it sent what is queued.</summary>
     public void CompleteDownstream() => _downstream.Writer.TryComplete();
+
+    /// <summary>The status to cut the stream with once the writer loop sent the farewell (see <see cref="Leave"/>); null when not leaving.</summary>
+    public Status? LeaveStatus => Volatile.Read(ref _leaveStatus)?.Value;
+
+    /// <summary>
+    /// Ends the stream politely: <paramref name="farewell"/> is queued as the last downstream message, and the writer
+    /// loop cuts the stream with <paramref name="status"/> once it was sent. With the queue full (the agent is not
+    /// reading) the stream is cut at once.
+    /// </summary>
+    public void Leave(ConnectResponse farewell, Status status)
+    {
+        if (Interlocked.CompareExchange(ref _leaveStatus, new StrongBox<Status>(status), null) is not null)
+        {
+            return;
+        }
+
+        if (_downstream.Writer.TryWrite(farewell))
+        {
+            _downstream.Writer.TryComplete();
+        }
+        else
+        {
+            Cut(status);
+        }
+    }
 
     /// <summary>Ends the stream with <paramref name="status"/>: every loop of the session stops at once.</summary>
     public void Cut(Status status)

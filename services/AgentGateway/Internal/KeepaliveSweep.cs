@@ -17,17 +17,8 @@ internal sealed class KeepaliveSweep : BackgroundService
     private readonly ILogger<KeepaliveSweep> _logger;
     private ulong _nonce;
 
-    public KeepaliveSweep(AgentSessionRegistry sessions, IOptions<AgentGatewayOptions> options, TimeProvider timeProvider, IHostApplicationLifetime lifetime, ILogger<KeepaliveSweep> logger)
+    public KeepaliveSweep(AgentSessionRegistry sessions, IOptions<AgentGatewayOptions> options, TimeProvider timeProvider, ILogger<KeepaliveSweep> logger)
     {
-        // Draining: agents reconnect (to another replica, or to this one after its restart) at once instead of
-        // holding the server's shutdown until its drain timeout.
-        lifetime.ApplicationStopping.Register(() =>
-        {
-            foreach (var session in sessions.Sessions)
-            {
-                session.Cut(new Status(StatusCode.Unavailable, "The agent gateway is shutting down; reconnect."));
-            }
-        });
         _sessions = sessions;
         _options = options.Value;
         _timeProvider = timeProvider;

@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using SentinelSync.Agent.Configuration;
 using SentinelSync.Agent.Runtime;
 using SentinelSync.Agent.Tests.Gateway;
@@ -158,6 +159,26 @@ public sealed class AgentUplinkTests
         first.End();
 
         var second = await gateway.AcceptAsync(Timeout);
+        Assert.Equal(ConnectRequest.BodyOneofCase.Hello, (await second.ReceiveAsync(Timeout)).BodyCase);
+    }
+
+    [Fact]
+    public async Task GoAway_WithWindow_ReconnectWaitsItsShareOfTheWindow()
+    {
+        await using var gateway = await FakeGateway.StartAsync();
+        await using var agent = new UplinkHarness(gateway.Address);
+        agent.Start();
+        var first = await gateway.AcceptAsync(Timeout);
+        await first.ReceiveAsync(Timeout);
+        await first.WelcomeAsync(committed: 0);
+
+        await first.SendAsync(new ConnectResponse { GoAway = new GoAway { ReconnectWindow = Duration.FromTimeSpan(TimeSpan.FromSeconds(4)) } });
+        var ended = System.Diagnostics.Stopwatch.StartNew();
+        first.End();
+        var second = await gateway.AcceptAsync(Timeout);
+
+        // The harness draws 0.5: about 2 s into the 4 s window. Without the GoAway, half of the 50 ms initial delay.
+        Assert.InRange(ended.Elapsed, TimeSpan.FromSeconds(1.5), Timeout);
         Assert.Equal(ConnectRequest.BodyOneofCase.Hello, (await second.ReceiveAsync(Timeout)).BodyCase);
     }
 

@@ -93,4 +93,23 @@ public sealed class ReconnectBackoffTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => ReconnectBackoff.Jitter(Cap, 1.0));
     }
+
+    [Fact]
+    public void NextDelay_SpreadLongerThanTheCeiling_DrawsFromTheSpread()
+    {
+        var backoff = new ReconnectBackoff(Base, Cap, () => 0.5);
+
+        Assert.Equal(TimeSpan.FromSeconds(20), backoff.NextDelay(TimeSpan.FromSeconds(40)));
+        Assert.Equal(1, backoff.Attempt);
+    }
+
+    [Fact]
+    public void NextDelay_SpreadShorterThanTheCeiling_DrawsFromTheCeiling()
+    {
+        var backoff = new ReconnectBackoff(Base, Cap, () => 0.5);
+        backoff.NextDelay();
+        backoff.NextDelay();
+
+        Assert.Equal(TimeSpan.FromSeconds(2), backoff.NextDelay(TimeSpan.FromSeconds(3)));
+    }
 }
