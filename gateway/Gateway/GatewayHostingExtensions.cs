@@ -49,6 +49,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<EdgeAuthorization>();
         services.AddSingleton<BackendChannels>();
         services.AddSingleton<LocalRoleTransport>();
+        services.AddSingleton<LocalEndpointDispatch>();
 
         // A call whose replica refuses the connection moves to another replica (ConnectFailoverHandler), which
         // learns the call's cluster from the context this transform hands it.
@@ -92,6 +93,7 @@ public static class GatewayHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var edge = app.Services.GetRequiredService<EdgeAuthorization>();
+        var local = app.Services.GetRequiredService<LocalEndpointDispatch>();
 
         // The edge authenticates in its own branch, and only requests that present credentials. WebApplication adds
         // authentication and authorization middleware in front of every endpoint of every port when the application
@@ -120,6 +122,7 @@ public static class GatewayHostingExtensions
                 pipeline.Use((context, next) => edge.AuthorizeGrpcAsync(context, next));
                 pipeline.UseLoadBalancing();
                 pipeline.UsePassiveHealthChecks();
+                pipeline.Use((context, next) => local.InvokeAsync(context, next));
             })
             .Add(endpoint => endpoint.Metadata.Add(EdgeEndpointMetadata.Instance));
 

@@ -35,8 +35,12 @@ public sealed partial class EdgeAccessMatrixTests
         PermissionDenied,
     }
 
-    [Fact]
-    public async Task EveryContractMethod_EveryCallerThroughEdge_GetsExactlyItsAccess()
+    // Both ways the edge reaches a role: in this process (the single-node default) and over the network to the
+    // role's internal endpoint (a cluster's way; here to this process's own port).
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task EveryContractMethod_EveryCallerThroughEdge_GetsExactlyItsAccess(bool localRolesInProcess)
     {
         var methods = ContractCatalog.Services.SelectMany(service => service.Methods).ToList();
         var undeclared = methods
@@ -54,6 +58,7 @@ public sealed partial class EdgeAccessMatrixTests
             "--Security:InitialAdminPassword", EdgeCalls.AdminPassword,
             "--Security:RateLimit:PermitsPerPrincipal", "100000",
             "--Security:RateLimit:PermitsPerAddress", "100000",
+            "--Gateway:LocalRolesInProcess", localRolesInProcess ? "true" : "false",
         ]);
         using var channel = GrpcChannel.ForAddress(server.OperatorAddress);
         using var http = EdgeCalls.H2cClient(server.OperatorAddress);
