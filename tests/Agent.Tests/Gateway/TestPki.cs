@@ -60,7 +60,10 @@ internal sealed class TestPki : IDisposable
         _caKey.Dispose();
     }
 
-    private X509Certificate2 Issue(string subject, bool server)
+    /// <summary>A server certificate for 127.0.0.1/localhost valid between the given times.</summary>
+    public X509Certificate2 IssueServerCertificate(DateTimeOffset notBefore, DateTimeOffset notAfter) => Issue("CN=sentinel-test-server", server: true, notBefore, notAfter);
+
+    private X509Certificate2 Issue(string subject, bool server, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -69,7 +72,7 @@ internal sealed class TestPki : IDisposable
         san.AddDnsName("localhost");
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
-        using var issued = request.Create(Ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(16));
+        using var issued = request.Create(Ca, notBefore ?? DateTimeOffset.UtcNow.AddMinutes(-5), notAfter ?? DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(16));
         using var withKey = issued.CopyWithPrivateKey(key);
 
         // Through PKCS#12 so that SslStream on Linux gets a key it can use for the handshake.
