@@ -17,7 +17,8 @@
 #   BENCH_RESULTS          the file to write the section into (default bench/RESULTS.md; "-" writes none)
 #   BENCH_SERVER_ENV       extra "NAME=value ..." for the server process (GC experiments, say)
 #   BENCH_SERVER_ARGS      extra server arguments (--Section:Key=value ...)
-#   BENCH_SYNCHRONOUS_COMMIT  PostgreSQL synchronous_commit for the sentinel database (default off; see below)
+#   BENCH_SYNCHRONOUS_COMMIT  PostgreSQL synchronous_commit for the sentinel database (default on, as in production;
+#                          off measures the server without WAL flush waits)
 #   BENCH_DUMP             a file: after the settled measurement, the server's heap is dumped there (createdump
 #                          --withheap, from the runtime) for a look at what holds the memory
 set -euo pipefail
@@ -93,10 +94,9 @@ pg_port=$(sed -n 's/^PGPORT=//p' <<<"$pg_output")
 pg_bin=$(sed -n 's/^PGBIN=//p' <<<"$pg_output")
 psql=("$pg_bin/psql" -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -tA)
 [[ -n "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = 'sentinel'")" ]] || "${psql[@]}" -c "CREATE DATABASE sentinel"
-# This VM's WAL fsync takes tens of milliseconds. With synchronous commits, transactions that NOTIFY (Asset announces
-# every agent that comes online) hold PostgreSQL's notification lock through that flush and so commit one at a time,
-# about 30 a second here; the fleet's first connect then takes minutes. BENCH_SYNCHRONOUS_COMMIT=on measures that.
-"${psql[@]}" -c "ALTER DATABASE sentinel SET synchronous_commit = ${BENCH_SYNCHRONOUS_COMMIT:-off}"
+# Synchronous commits by default: since Asset batches heartbeats and online announcements (LivenessBuffer), the
+# database is no longer what limits the fleet (2.3 % of a core at 10,000 agents).
+"${psql[@]}" -c "ALTER DATABASE sentinel SET synchronous_commit = ${BENCH_SYNCHRONOUS_COMMIT:-on}"
 
 # 2. The server: all roles, Warning logs, h2c operator edge, TLS agent endpoint, 10 s heartbeats.
 server_start=0 server_starts=0
@@ -269,6 +269,7 @@ say "settled: $connected_settled connected, $online online in Asset; RSS $rss Ki
 # 6. Restart: SIGTERM, start again, and time until every agent is connected again.
 ends_before_restart=$(fleet_ends)
 welcomes_before=$(fleet | cut -f2)
+sims_restart_cpu0=0; for pid in "${sim_pids[@]}"; do sims_restart_cpu0=$((sims_restart_cpu0 + $(cpu_ticks "$pid"))); done
 restart_begin=$(date +%s.%N)
 stop_server
 stopped_seconds=$(echo "$(date +%s.%N) - $restart_begin" | bc -l)
@@ -279,6 +280,11 @@ ready_seconds=$(echo "$(date +%s.%N) - $restart_begin" | bc -l)
 say "restarted: stopped in $(printf %.1f "$stopped_seconds") s, ready $(printf %.1f "$ready_seconds") s after SIGTERM"
 wait_connected "$agents" "$reconnect_timeout" "$restart_begin"
 reconnect_seconds=$waited
+# CPU of the reconnect: the new server from its start (start-up included), the simulators from the SIGTERM.
+restart_server_cpu=$(echo "$(cpu_ticks "$server_pid") / $clk" | bc -l)
+sims_restart_cpu1=0; for pid in "${sim_pids[@]}"; do sims_restart_cpu1=$((sims_restart_cpu1 + $(cpu_ticks "$pid"))); done
+restart_sims_cpu=$(echo "($sims_restart_cpu1 - $sims_restart_cpu0) / $clk" | bc -l)
+restart_load=$(cut -d' ' -f1-3 /proc/loadavg)
 sleep 15 # late failures of the reconnect wave still count
 ends_after_restart=$(fleet_ends)
 welcomes_after=$(fleet | cut -f2)
@@ -310,12 +316,14 @@ reconnect_pass=0
 connected_pass=$(((connected_settled >= agents && online >= agents) ? 1 : 0))
 ratio() { printf "%.2f" "$(echo "$1 / $2" | bc -l)"; }
 server_env=${BENCH_SERVER_ENV:-}
+# The GC the server's runtimeconfig asks for (src/Sentinel/Sentinel.csproj); BENCH_SERVER_ENV may override it.
+gc_mode=$(jq -r '.runtimeOptions.configProperties | (if ."System.GC.Server" == true then "Server GC" else "Workstation GC" end) + (if ."System.GC.Concurrent" == false then ", non-concurrent" else "" end)' "${server_bin}.runtimeconfig.json" 2>/dev/null || echo "GC unknown")
 server_args=${BENCH_SERVER_ARGS:-}
 section=$(
     cat <<EOF
 ## agents
 
-Measured $(date -u '+%Y-%m-%d %H:%M') UTC by \`bench/agents/run.sh $agents $processes\`: one Release \`sentinel\` (all roles, Server GC, logs at Warning${server_env:+, environment \`$server_env\`}${server_args:+, \`$server_args\`}) on a private PostgreSQL 15 (scripts/pg-cluster.sh; synchronous_commit=${BENCH_SYNCHRONOUS_COMMIT:-off} for the sentinel database, fsync on) and $processes simulator processes (bench/agents/AgentsBench) holding $agents agents. Each agent is the agent's own code: \`Enrollment.EnrollAsync\` once (trust bundle, pinned CA, CSR, Enroll), then \`AgentUplink\` with its own spool and effective configuration in its state directory, over its own mTLS HTTP/2 connection from one of 127.0.0.2-255, heartbeating every 10 s as the Welcome says (no collectors: the platform's cost per connected agent is measured). Memory is the server process's, from /proc: the RSS after $settle s of the connected fleet minus the RSS of the freshly started server with no agent, divided by the agents.
+Measured $(date -u '+%Y-%m-%d %H:%M') UTC by \`bench/agents/run.sh $agents $processes\`: one Release \`sentinel\` (all roles, $gc_mode, logs at Warning${server_env:+, environment \`$server_env\`}${server_args:+, \`$server_args\`}) on a private PostgreSQL 15 (scripts/pg-cluster.sh; synchronous_commit=${BENCH_SYNCHRONOUS_COMMIT:-on} for the sentinel database, fsync on) and $processes simulator processes (bench/agents/AgentsBench) holding $agents agents. Each agent is the agent's own code: \`Enrollment.EnrollAsync\` once (trust bundle, pinned CA, CSR, Enroll), then \`AgentUplink\` with its own spool and effective configuration in its state directory, over its own mTLS HTTP/2 connection from one of 127.0.0.2-255, heartbeating every 10 s as the Welcome says (no collectors: the platform's cost per connected agent is measured). Memory is the server process's, from /proc: the RSS after $settle s of the connected fleet minus the RSS of the freshly started server with no agent, divided by the agents.
 
 - Source: commit $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- services/AgentGateway src/Sentinel bench/agents || echo " (with uncommitted changes to the measured paths)"); $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(. /etc/os-release && echo "$PRETTY_NAME") (Linux $(uname -r)); load average $load_before before the settle window, $load_after after (shared machine).
 - Enrollment: $enroll_note.
@@ -338,6 +346,7 @@ Measured $(date -u '+%Y-%m-%d %H:%M') UTC by \`bench/agents/run.sh $agents $proc
 | server ready after SIGTERM (stop, start, migrations, trust) | $(printf %.1f "$ready_seconds") s | |
 | all agents connected again, after SIGTERM / after the new process started | $(if [[ -n "$reconnect_seconds" ]]; then printf "%.1f s / %.1f s" "$reconnect_seconds" "$since_start"; else echo "not within $reconnect_timeout s"; fi) | ≤ 60 s without refusals: $(verdict "$reconnect_pass") |
 | refusals during the restart (TLS failures, statuses other than UNAVAILABLE) | $restart_refusals | 0 |
+| CPU until all were connected again: new server (from its start) / simulators (from the SIGTERM) | $(printf %.1f "$restart_server_cpu") s ($(printf %.2f "$(echo "$restart_server_cpu * 1000 / $agents" | bc -l)") ms per agent) / $(printf %.1f "$restart_sims_cpu") s; load average then $restart_load | |
 | agents' writes that failed on a stream the server was ending (client reports INTERNAL) | $restart_write_errors | |
 | Welcomes during the restart | $((welcomes_after - welcomes_before)) | |
 | server RSS after the restart, all reconnected | $(mib "$rss_after_restart") MiB | |
