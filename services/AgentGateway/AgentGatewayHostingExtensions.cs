@@ -1,9 +1,12 @@
+using System.Net;
+using System.Net.Sockets;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SentinelSync.AgentGateway.Internal;
 using SentinelSync.Contracts.Asset.V1;
@@ -44,10 +47,11 @@ public static class AgentGatewayHostingExtensions
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<AgentGatewayOptions>>().Value;
+            var internalAddress = LocalAddress(provider.GetRequiredService<IConfiguration>()["Listen:Internal"] ?? DefaultInternalAddress);
+            var assetIsThisProcess = string.Equals(options.AssetAddress.TrimEnd('/'), internalAddress, StringComparison.OrdinalIgnoreCase);
             var channel = GrpcChannel.ForAddress(options.AssetAddress, new GrpcChannelOptions
             {
-                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+                HttpHandler = CreateAssetHandler(assetIsThisProcess ? provider.GetRequiredService<IHostApplicationLifetime>() : null),
             });
             return new AssetService.AssetServiceClient(InternalCaller.Attach(channel.CreateCallInvoker(), provider.GetService<SentinelSync.Security.PrincipalSigner>()));
         });
@@ -91,6 +95,51 @@ public static class AgentGatewayHostingExtensions
         app.UseMiddleware<AgentEndpointMiddleware>();
         app.MapGrpcService<AgentGatewayGrpcService>();
         return app;
+    }
+
+    /// <summary>
+    /// The Asset client's HTTP/2 handler: the channel's defaults, with keepalive pings after 30 s and a 20 s timeout.
+    /// </summary>
+    /// <param name="lifetime">
+    /// This host's lifetime when Asset is this process's own internal endpoint (single-node mode), else null. Then a
+    /// new connection is opened only while this process serves that endpoint: before it has started (hosted services,
+    /// this gateway's among them, start before Kestrel binds) and once it is stopping, whatever listens on that port
+    /// is another process, such as another installation, which refuses our calls (its signing key differs: "the
+    /// principal signature does not match") or, sharing the key, answers them with its own data.
+    /// </param>
+    private static SocketsHttpHandler CreateAssetHandler(IHostApplicationLifetime? lifetime) => new()
+    {
+        EnableMultipleHttp2Connections = true,
+        PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+        KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+        KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        ConnectCallback = lifetime is null ? null : (context, cancellationToken) => ConnectWhileServingAsync(lifetime, context, cancellationToken),
+    };
+
+    private static async ValueTask<Stream> ConnectWhileServingAsync(IHostApplicationLifetime lifetime, SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        if (!lifetime.ApplicationStarted.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // A connection failure, as when nothing listens: callers retry as they do then.
+            throw new HttpRequestException(
+                HttpRequestError.ConnectionError,
+                $"Asset is this process ({context.DnsEndPoint.Host}:{context.DnsEndPoint.Port}), which is not serving yet or any more (starting or stopping); not connecting to whatever else listens there.");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A listen URL as a client reaches it from this machine: a wildcard host becomes 127.0.0.1.</summary>
