@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SentinelSync.AgentGateway.Internal;
 using SentinelSync.Contracts.Asset.V1;
+using SentinelSync.InProcess;
 
 namespace SentinelSync.AgentGateway;
 
@@ -49,9 +51,15 @@ public static class AgentGatewayHostingExtensions
             var options = provider.GetRequiredService<IOptions<AgentGatewayOptions>>().Value;
             var internalAddress = LocalAddress(provider.GetRequiredService<IConfiguration>()["Listen:Internal"] ?? DefaultInternalAddress);
             var assetIsThisProcess = string.Equals(options.AssetAddress.TrimEnd('/'), internalAddress, StringComparison.OrdinalIgnoreCase);
+            var network = CreateAssetHandler(assetIsThisProcess ? provider.GetRequiredService<IHostApplicationLifetime>() : null);
+
+            // Asset in this process: its calls (a heartbeat per agent per interval) go to it in memory when the host
+            // offers that, refused as a failed connection while the host is not serving, as over the network.
             var channel = GrpcChannel.ForAddress(options.AssetAddress, new GrpcChannelOptions
             {
-                HttpHandler = CreateAssetHandler(assetIsThisProcess ? provider.GetRequiredService<IHostApplicationLifetime>() : null),
+                HttpHandler = assetIsThisProcess && provider.GetService<IServer>() is InProcessServer server
+                    ? server.CreateHandler(new Uri(internalAddress), network)
+                    : network,
             });
             return new AssetService.AssetServiceClient(InternalCaller.Attach(channel.CreateCallInvoker(), provider.GetService<SentinelSync.Security.PrincipalSigner>()));
         });
