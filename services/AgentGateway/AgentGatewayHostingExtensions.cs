@@ -22,8 +22,8 @@ public static class AgentGatewayHostingExtensions
 
     /// <summary>
     /// Registers the agent gateway: its options (section <c>AgentGateway</c>), the Asset client, the trust material
-    /// loader and readiness check, the keepalive sweep, the drain on shutdown (GoAway), the decommission and
-    /// configuration watches, and the agent endpoint hook (<see cref="AgentEndpoint.ServiceKey"/>).
+    /// loader and readiness check, the keepalive sweep, the drain on shutdown (GoAway), the native heap trim, the
+    /// decommission and configuration watches, and the agent endpoint hook (<see cref="AgentEndpoint.ServiceKey"/>).
     /// </summary>
     /// <param name="builder">The host's builder; <c>AddGrpc</c> is called if it was not.</param>
     public static WebApplicationBuilder AddAgentGateway(this WebApplicationBuilder builder)
@@ -73,6 +73,7 @@ public static class AgentGatewayHostingExtensions
         services.AddHostedService<AgentTrustLoader>();
         services.AddHostedService<KeepaliveSweep>();
         services.AddHostedService<AgentDrain>();
+        services.AddHostedService<NativeHeapTrim>();
         services.AddHostedService<AgentStateWatch>();
         services.AddHostedService(provider => provider.GetRequiredService<ConfigChangeWatch>());
         services.AddHealthChecks().AddCheck<AgentTrustHealthCheck>("agent-gateway-trust", tags: ["ready"]);

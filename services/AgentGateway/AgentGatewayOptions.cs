@@ -74,6 +74,13 @@ internal sealed class AgentGatewayOptions
     /// </summary>
     public bool ReleaseTlsBuffers { get; set; } = true;
 
+    /// <summary>
+    /// How often the process gives the C heap's free pages back to the system (glibc <c>malloc_trim</c>; see
+    /// <c>NativeHeapTrim</c>): pages freed by idle and closed agent connections otherwise stay resident. Zero turns it
+    /// off. Default 1 minute.
+    /// </summary>
+    public TimeSpan NativeHeapTrimInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often the trust material (server certificate) is fetched again once loaded. Default 1 hour.</summary>
     public TimeSpan TrustRefreshInterval { get; set; } = TimeSpan.FromHours(1);
 }

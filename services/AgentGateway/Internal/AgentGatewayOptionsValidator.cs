@@ -83,6 +83,11 @@ internal sealed class AgentGatewayOptionsValidator : IValidateOptions<AgentGatew
             failures.Add($"AgentGateway:MaxReconnectWindow: {options.MaxReconnectWindow} is outside 00:00:00 to 01:00:00.");
         }
 
+        if (options.NativeHeapTrimInterval < TimeSpan.Zero || options.NativeHeapTrimInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"AgentGateway:NativeHeapTrimInterval: {options.NativeHeapTrimInterval} is outside 00:00:00 (off) to 01:00:00.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
         void Positive(string setting, TimeSpan value)
