@@ -117,7 +117,7 @@ start_server() {
         --Security:InternalSigningKey="$(cat "$work/signing-key")" \
         --Asset:CaKeyEncryptionKey="$(cat "$work/ca-key")" \
         --Security:InitialAdminPassword="$admin_password" \
-        --AgentGateway:HeartbeatInterval=00:00:10 --Asset:HeartbeatInterval=00:00:10 \
+        --Agents:HeartbeatInterval=00:00:10 \
         --Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.AspNetCore=Warning \
         "${extra_args[@]}" \
         </dev/null >>"$work/run/sentinel-$server_starts.log" 2>&1 &

@@ -61,8 +61,7 @@ internal sealed class Platform : IAsyncDisposable
             "--Asset:CaKeyEncryptionKey", SentinelProcess.NewKey(),
             "--Security:InitialAdminPassword", AdminPassword,
             "--Security:RateLimit:PermitsPerPrincipal", "100000",
-            "--AgentGateway:HeartbeatInterval", heartbeat,
-            "--Asset:HeartbeatInterval", heartbeat,
+            "--Agents:HeartbeatInterval", heartbeat,
             "--Asset:MissedHeartbeatsOffline", "3",
         ];
         var server = await StartServerAsync(arguments, ports: null);
