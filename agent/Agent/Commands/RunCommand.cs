@@ -71,7 +71,7 @@ internal static class RunCommand
             TimeProvider.System,
             loggerFactory.CreateLogger<CollectionLoop>());
         var uplink = new AgentUplink(
-            options => PlatformChannel.Create(options.ServerUrl!, trust, identity?.ClientCertificate, options.Reconnect),
+            options => PlatformChannel.Create(options.ServerUrl!, trust, identity?.ClientCertificateContext, options.Reconnect),
             spool,
             configuration,
             wake,

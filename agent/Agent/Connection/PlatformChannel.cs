@@ -23,7 +23,7 @@ internal static class PlatformChannel
     public static GrpcChannel Create(
         Uri server,
         ServerCertificatePolicy? serverCertificate,
-        X509Certificate2? clientCertificate,
+        SslStreamCertificateContext? clientCertificate,
         ReconnectOptions reconnect,
         Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? connect = null)
     {
@@ -48,7 +48,7 @@ internal static class PlatformChannel
             handler.SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = serverCertificate.Validate,
-                ClientCertificates = clientCertificate is null ? null : new X509CertificateCollection { clientCertificate },
+                ClientCertificateContext = clientCertificate,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             };
         }

@@ -90,7 +90,7 @@ internal static class Fleet
         var spool = AgentSpool.Open(configuration.Current.Spool, NullLogger<AgentSpool>.Instance);
         var trust = ServerCertificatePolicy.TrustOnly(identity.CaCertificate);
         var uplink = new AgentUplink(
-            current => SourceAddressChannel.Create(current.ServerUrl!, trust, identity.ClientCertificate, current.Reconnect, source),
+            current => SourceAddressChannel.Create(current.ServerUrl!, trust, identity.ClientCertificateContext, current.Reconnect, source),
             spool,
             configuration,
             new WakeSignal(),

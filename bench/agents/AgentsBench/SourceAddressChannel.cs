@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
+using System.Net.Security;
 using Grpc.Net.Client;
 using SentinelSync.Agent.Connection;
 using SentinelSync.Agent.Identity;
@@ -13,7 +13,7 @@ namespace SentinelSync.Bench.Agents;
 /// </summary>
 internal static class SourceAddressChannel
 {
-    public static GrpcChannel Create(Uri server, ServerCertificatePolicy serverCertificate, X509Certificate2 clientCertificate, ReconnectOptions reconnect, IPAddress source) =>
+    public static GrpcChannel Create(Uri server, ServerCertificatePolicy serverCertificate, SslStreamCertificateContext clientCertificate, ReconnectOptions reconnect, IPAddress source) =>
         PlatformChannel.Create(server, serverCertificate, clientCertificate, reconnect, (context, cancellationToken) => ConnectFromAsync(source, context.DnsEndPoint, cancellationToken));
 
     private static async ValueTask<Stream> ConnectFromAsync(IPAddress source, DnsEndPoint target, CancellationToken cancellationToken)
