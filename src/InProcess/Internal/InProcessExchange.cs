@@ -59,7 +59,9 @@ internal sealed class InProcessExchange :
     private Stream? _requestStream;
     private Stream? _responseStream;
     private string? _connectionId;
-    private int _starting;
+    private readonly Lock _startLock = new();
+    private Task? _start;
+    private bool _starting;
     private volatile bool _started;
     private volatile bool _bodyCompleted;
     private volatile bool _finished;
@@ -231,7 +233,20 @@ internal sealed class InProcessExchange :
     {
     }
 
-    public Task StartAsync(CancellationToken cancellationToken = default) => _started ? Task.CompletedTask : StartCoreAsync();
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_started)
+        {
+            return Task.CompletedTask;
+        }
+
+        // One start, which every caller waits for: the application's flush and the end of the request may race.
+        lock (_startLock)
+        {
+            // Null while the start runs its OnStarting callbacks on this thread: one of them started the response.
+            return _start ?? (_starting ? Task.CompletedTask : _start = StartCoreAsync());
+        }
+    }
 
     public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
         SendFileFallback.SendFileAsync(((IHttpResponseBodyFeature)this).Stream, path, offset, count, cancellationToken);
@@ -331,11 +346,7 @@ internal sealed class InProcessExchange :
 
     private async Task StartCoreAsync()
     {
-        if (Interlocked.Exchange(ref _starting, 1) != 0)
-        {
-            return;
-        }
-
+        _starting = true;
         if (_onStarting is { } callbacks)
         {
             while (callbacks.TryPop(out var entry))
