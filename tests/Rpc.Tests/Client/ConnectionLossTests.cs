@@ -14,11 +14,13 @@ public class ConnectionLossTests
     public async Task DuplexCall_ServerAbortsConnectionBetweenWrites_WriteAndReadFailUnavailable()
     {
         var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var headersRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await RawHttp2Server.StartAsync(async context =>
         {
             RawHttp2Server.StartGrpcResponse(context.Response);
             await context.Response.BodyWriter.FlushAsync();
             await GrpcFrames.ReadFrameAsync(context.Request.BodyReader, context.RequestAborted);
+            await headersRead.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
             // The whole TCP connection, not just this stream: what a server going away does to its agents.
             context.Features.Get<IConnectionLifetimeFeature>()!.Abort();
@@ -27,9 +29,11 @@ public class ConnectionLossTests
         using var channel = server.CreateChannel();
         using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(RawMethods.Duplex, null, new CallOptions());
 
-        // An abortive close may discard what the client has not read yet: the headers must be in first.
-        await call.ResponseHeadersAsync.WithTimeout();
+        // The first write starts the request (the client need not send its headers before it). An abortive close
+        // may discard what the client has not read yet: the server waits until the response headers are in.
         await call.RequestStream.WriteAsync("first"u8.ToArray()).WithTimeout();
+        await call.ResponseHeadersAsync.WithTimeout();
+        headersRead.TrySetResult();
         await aborted.Task.WithTimeout();
 
         // Writes after the loss reached the client meet a request body the handler has already closed
