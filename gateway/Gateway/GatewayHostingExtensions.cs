@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SentinelSync.Contracts;
 using SentinelSync.Gateway.Internal;
+using SentinelSync.InProcess;
 using SentinelSync.Gateway.Transcoding;
 using SentinelSync.Security;
 using Yarp.ReverseProxy.Configuration;
@@ -20,8 +21,6 @@ public static class GatewayHostingExtensions
 {
     /// <summary>The OpenAPI document's path.</summary>
     public const string OpenApiPath = "/openapi.json";
-
-    private const string DefaultInternalAddress = "http://127.0.0.1:7403";
 
     /// <summary>
     /// Registers the gateway: the auth role (<c>AddAuth</c>), edge authentication, rate limiting, REST transcoding,
@@ -45,7 +44,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton(provider => GatewayRouteTable.Create(
             ContractCatalog.Services,
             provider.GetRequiredService<IOptions<GatewayOptions>>().Value,
-            LocalAddress(provider.GetRequiredService<IConfiguration>()["Listen:Internal"] ?? DefaultInternalAddress)));
+            InternalEndpoint.Address(provider.GetRequiredService<IConfiguration>())));
         services.AddSingleton<EdgeAuthorization>();
         services.AddSingleton<BackendChannels>();
         services.AddSingleton<LocalRoleTransport>();
@@ -151,12 +150,4 @@ public static class GatewayHostingExtensions
         app.MapOpenApiDocument(OpenApiPath, routed).Add(endpoint => endpoint.Metadata.Add(EdgeEndpointMetadata.Instance));
         return app;
     }
-
-    /// <summary>An endpoint as a client on this machine reaches it: a wildcard host becomes 127.0.0.1.</summary>
-    internal static string LocalAddress(string listen) =>
-        listen.Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://[::]:", "://127.0.0.1:", StringComparison.Ordinal)
-            .TrimEnd('/');
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,7 +6,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SentinelSync.AgentGateway.Internal;
 using SentinelSync.Contracts.Asset.V1;
@@ -18,7 +16,6 @@ namespace SentinelSync.AgentGateway;
 /// <summary>Composes the agent-gateway role into a host.</summary>
 public static class AgentGatewayHostingExtensions
 {
-    private const string DefaultInternalAddress = "http://127.0.0.1:7403";
 
     /// <summary>
     /// Registers the agent gateway: its options (section <c>AgentGateway</c>), the Asset client, the trust material
@@ -36,7 +33,7 @@ public static class AgentGatewayHostingExtensions
             {
                 if (string.IsNullOrWhiteSpace(options.AssetAddress))
                 {
-                    options.AssetAddress = LocalAddress(configuration["Listen:Internal"] ?? DefaultInternalAddress);
+                    options.AssetAddress = InternalEndpoint.Address(configuration);
                 }
 
                 options.HeartbeatInterval = AgentGatewayOptionsValidator.ConfiguredHeartbeatInterval(configuration) ?? options.HeartbeatInterval;
@@ -46,15 +43,21 @@ public static class AgentGatewayHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddGrpc();
 
+        // The host's server, wrapped so this process's own Asset is reached in memory (idempotent: the host may
+        // have done it already).
+        services.AddInProcessServer();
+
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<AgentGatewayOptions>>().Value;
-            var internalAddress = LocalAddress(provider.GetRequiredService<IConfiguration>()["Listen:Internal"] ?? DefaultInternalAddress);
+            var internalAddress = InternalEndpoint.Address(provider.GetRequiredService<IConfiguration>());
             var assetIsThisProcess = string.Equals(options.AssetAddress.TrimEnd('/'), internalAddress, StringComparison.OrdinalIgnoreCase);
-            var network = CreateAssetHandler(assetIsThisProcess ? provider.GetRequiredService<IHostApplicationLifetime>() : null);
+            var network = CreateAssetHandler();
 
-            // Asset in this process: its calls (a heartbeat per agent per interval) go to it in memory when the host
-            // offers that, refused as a failed connection while the host is not serving, as over the network.
+            // Asset in this process: its calls (a heartbeat per agent per interval) go to it in memory, and while the
+            // host is not serving (starting: hosted services, this gateway's among them, start before Kestrel binds;
+            // or stopping) they fail as a refused connection would, rather than reach whatever else listens on that
+            // port, such as another installation ("the principal signature does not match").
             var channel = GrpcChannel.ForAddress(options.AssetAddress, new GrpcChannelOptions
             {
                 HttpHandler = assetIsThisProcess && provider.GetService<IServer>() is InProcessServer server
@@ -106,17 +109,8 @@ public static class AgentGatewayHostingExtensions
         return app;
     }
 
-    /// <summary>
-    /// The Asset client's HTTP/2 handler: the channel's defaults, with keepalive pings after 30 s and a 20 s timeout.
-    /// </summary>
-    /// <param name="lifetime">
-    /// This host's lifetime when Asset is this process's own internal endpoint (single-node mode), else null. Then a
-    /// new connection is opened only while this process serves that endpoint: before it has started (hosted services,
-    /// this gateway's among them, start before Kestrel binds) and once it is stopping, whatever listens on that port
-    /// is another process, such as another installation, which refuses our calls (its signing key differs: "the
-    /// principal signature does not match") or, sharing the key, answers them with its own data.
-    /// </param>
-    private static SocketsHttpHandler CreateAssetHandler(IHostApplicationLifetime? lifetime) => new()
+    /// <summary>The Asset client's HTTP/2 handler: the channel's defaults, with keepalive pings after 30 s and a 20 s timeout.</summary>
+    private static SocketsHttpHandler CreateAssetHandler() => new()
     {
         EnableMultipleHttp2Connections = true,
         PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
@@ -125,39 +119,5 @@ public static class AgentGatewayHostingExtensions
         KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
         AutomaticDecompression = DecompressionMethods.None,
         UseCookies = false,
-        ConnectCallback = lifetime is null ? null : (context, cancellationToken) => ConnectWhileServingAsync(lifetime, context, cancellationToken),
     };
-
-    private static async ValueTask<Stream> ConnectWhileServingAsync(IHostApplicationLifetime lifetime, SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        if (!lifetime.ApplicationStarted.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            // A connection failure, as when nothing listens: callers retry as they do then.
-            throw new HttpRequestException(
-                HttpRequestError.ConnectionError,
-                $"Asset is this process ({context.DnsEndPoint.Host}:{context.DnsEndPoint.Port}), which is not serving yet or any more (starting or stopping); not connecting to whatever else listens there.");
-        }
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>A listen URL as a client reaches it from this machine: a wildcard host becomes 127.0.0.1.</summary>
-    internal static string LocalAddress(string listen)
-    {
-        var address = listen.Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://[::]:", "://127.0.0.1:", StringComparison.Ordinal);
-        return address.TrimEnd('/');
-    }
 }

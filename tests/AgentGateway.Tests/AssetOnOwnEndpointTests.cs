@@ -10,11 +10,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SentinelSync.InProcess;
 
 namespace SentinelSync.AgentGateway.Tests;
 
 /// <summary>
-/// In single-node mode Asset is this process's own internal endpoint. Until the process serves it (hosted services,
+/// In single-node mode Asset is this process's own internal endpoint: its calls must reach this process, in memory
+/// when the host offers it, and never another process that holds the port. Until the process serves it (hosted services,
 /// the gateway's among them, start before Kestrel binds), whatever else listens on that port must not get the
 /// gateway's calls: another installation there answered them with "signed principal refused: the principal
 /// signature does not match" for the seconds a fresh installation takes to migrate its schemas.
@@ -59,6 +61,51 @@ public class AssetOnOwnEndpointTests
         {
             release.TrySetResult();
             await starting.WaitAsync(Timeout);
+            await app.StopAsync().WaitAsync(Timeout);
+        }
+    }
+
+    /// <summary>
+    /// With the host's <see cref="InProcessServer"/>, the gateway's calls to an Asset that is this process go to the
+    /// application in memory, never over a socket: a stranger holding the configured internal address gets none.
+    /// </summary>
+    [Fact]
+    public async Task AssetOnThisProcess_CallsServedInMemory_NeverOverTheSocket()
+    {
+        var strangerRequests = 0;
+        await using var stranger = await StartForeignInstallationAsync(() => Interlocked.Increment(ref strangerRequests));
+
+        // This host listens elsewhere, but is told its internal endpoint is the stranger's address; it maps no Asset,
+        // so the in-memory trust call is answered UNIMPLEMENTED by this host itself.
+        var failures = new ConcurrentQueue<string>();
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new WarningCapture(2001, message =>
+        {
+            failures.Enqueue(message);
+            if (!message.Contains("not serving", StringComparison.Ordinal))
+            {
+                failed.TrySetResult();
+            }
+        }));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Listen:Internal"] = stranger.Address });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddInProcessServer();
+        builder.AddAgentGateway();
+        await using var app = builder.Build();
+        await app.StartAsync().WaitAsync(Timeout);
+        try
+        {
+            // Attempts made while the host was starting were refused ("not serving") and the loader backs off, up to
+            // 10 s between attempts: the first attempt after the start may take that long.
+            await failed.Task.WaitAsync(Timeout + TimeSpan.FromSeconds(10));
+
+            Assert.Equal(0, Volatile.Read(ref strangerRequests));
+            Assert.Contains(failures, message => message.Contains("Unimplemented", StringComparison.OrdinalIgnoreCase) || message.Contains("UNIMPLEMENTED", StringComparison.Ordinal));
+        }
+        finally
+        {
             await app.StopAsync().WaitAsync(Timeout);
         }
     }

@@ -1,3 +1,5 @@
+using SentinelSync.InProcess;
+
 namespace SentinelSync.Server.Hosting;
 
 /// <summary>The server's endpoints, as absolute URLs such as <c>http://127.0.0.1:7400</c>.</summary>
@@ -14,7 +16,7 @@ internal sealed class ListenOptions
     /// Every role's gRPC services, reflection and health (HTTP/2, h2c unless https://): what the gateway and the other
     /// roles call; on Kubernetes, each role's Service port. Keep it off public networks.
     /// </summary>
-    public string Internal { get; set; } = "http://127.0.0.1:7403";
+    public string Internal { get; set; } = InternalEndpoint.DefaultListen;
 
     /// <summary>The agents' streams (HTTP/2); used when the agent-gateway role runs.</summary>
     public string Agent { get; set; } = "http://127.0.0.1:7401";

@@ -21,16 +21,11 @@ internal static class ServerBuilderExtensions
         var rolesValid = RoleSet.TryParse(configuration["Roles"] ?? new ServerOptions().Roles, out var roles, out _);
         var dataDirectory = DataDirectory.Resolve(builder.Environment.ContentRootPath);
 
-        // 1. Single-node defaults: a signing key kept in the data directory, and the agent gateway calling Asset on
-        //    this process's internal endpoint.
+        // 1. Single-node default: a signing key kept in the data directory. (The agent gateway finds Asset on this
+        //    process's internal endpoint by itself when AgentGateway:AssetAddress is not set.)
         if (rolesValid && ServerOptionsValidator.IsSingleNode(roles))
         {
             SingleNodeSecrets.AddSigningKeyIfMissing(configuration, dataDirectory);
-        }
-
-        if (string.IsNullOrWhiteSpace(configuration["AgentGateway:AssetAddress"]))
-        {
-            configuration.AddInMemoryCollection([new("AgentGateway:AssetAddress", LocalAddress(configuration["Listen:Internal"] ?? new ListenOptions().Internal))]);
         }
 
         // ASP.NET Core starts an Activity for every request whenever its hosting logger is on at any level, only to
@@ -192,11 +187,4 @@ internal static class ServerBuilderExtensions
             kestrel.Listen(address.Address!, address.Port, Configure);
         }
     }
-
-    private static string LocalAddress(string listen) =>
-        listen.Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://[::]:", "://127.0.0.1:", StringComparison.Ordinal)
-            .TrimEnd('/');
 }
