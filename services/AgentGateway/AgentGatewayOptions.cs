@@ -75,6 +75,15 @@ internal sealed class AgentGatewayOptions
     public bool ReleaseTlsBuffers { get; set; } = true;
 
     /// <summary>
+    /// Whether agent connections swap Kestrel's 16 KiB HTTP/2 header-encoding buffer, kept for each connection's
+    /// life, for a 512-byte one when their Connect stream starts (a larger header block still goes out whole, in
+    /// CONTINUATION frames or through a buffer rented for the moment). Kestrel has no setting for it, so it is done
+    /// through a guarded reach into Kestrel's internals that does nothing where they are not as expected (see
+    /// <c>HeaderEncodingBufferShrink</c>). Default true.
+    /// </summary>
+    public bool ShrinkHeaderBuffers { get; set; } = true;
+
+    /// <summary>
     /// How often the process gives the C heap's free pages back to the system (glibc <c>malloc_trim</c>; see
     /// <c>NativeHeapTrim</c>): pages freed by idle and closed agent connections otherwise stay resident. Zero turns it
     /// off. Default 1 minute.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +43,8 @@ internal sealed class GatewayHost : IAsyncDisposable
     /// <param name="asset">The fake Asset; a new one when null.</param>
     /// <param name="waitForTrust">Whether to return only once the trust material is loaded.</param>
     /// <param name="afterAgentEndpoint">Applied to the agent endpoint after the gateway configured it (connection middleware that observes what the gateway's left).</param>
-    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, FakeAsset? asset = null, bool waitForTrust = true, Action<ListenOptions>? afterAgentEndpoint = null)
+    /// <param name="afterAgentGateway">Middleware run after the agent gateway's own (to observe the requests it passes on).</param>
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, FakeAsset? asset = null, bool waitForTrust = true, Action<ListenOptions>? afterAgentEndpoint = null, Func<RequestDelegate, RequestDelegate>? afterAgentGateway = null)
     {
         asset ??= new FakeAsset();
         var operatorPort = FreePort();
@@ -83,6 +85,10 @@ internal sealed class GatewayHost : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<FakeAssetService>();
         app.MapAgentGateway();
+        if (afterAgentGateway is not null)
+        {
+            app.Use(afterAgentGateway);
+        }
         using var cts = new CancellationTokenSource(Timeout);
         await app.StartAsync(cts.Token);
         var host = new GatewayHost(app, asset, operatorPort, agentPort);

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace SentinelSync.AgentGateway.Internal;
 
@@ -26,11 +27,14 @@ internal sealed class AgentEndpointMiddleware
     private readonly RequestDelegate _next;
     private readonly EnrollForwardingClient _forwarding;
     private readonly ILogger<AgentEndpointMiddleware> _logger;
+    private readonly bool _shrinkHeaderBuffers;
+    private int _shrinkChecked;
 
-    public AgentEndpointMiddleware(RequestDelegate next, EnrollForwardingClient forwarding, ILogger<AgentEndpointMiddleware> logger)
+    public AgentEndpointMiddleware(RequestDelegate next, EnrollForwardingClient forwarding, IOptions<AgentGatewayOptions> options, ILogger<AgentEndpointMiddleware> logger)
     {
         _next = next;
         _forwarding = forwarding;
+        _shrinkHeaderBuffers = options.Value.ShrinkHeaderBuffers;
         _logger = logger;
     }
 
@@ -46,10 +50,22 @@ internal sealed class AgentEndpointMiddleware
 
         return path switch
         {
-            ConnectPath or TrustBundlePath => _next(context),
+            ConnectPath => ConnectAsync(context),
+            TrustBundlePath => _next(context),
             EnrollPath => ForwardEnrollAsync(context),
             _ => Unimplemented(context, $"'{path}' is not served on the agent endpoint; it serves AgentGatewayService.Connect and GetTrustBundle, and AssetService.Enroll."),
         };
+    }
+
+    /// <summary>A Connect stream holds its connection for hours: the connection gives back what it keeps only for bursts.</summary>
+    private Task ConnectAsync(HttpContext context)
+    {
+        if (_shrinkHeaderBuffers && !HeaderEncodingBufferShrink.TryShrink(context) && Interlocked.Exchange(ref _shrinkChecked, 1) == 0)
+        {
+            AgentGatewayLog.HeaderBufferShrinkUnavailable(_logger);
+        }
+
+        return _next(context);
     }
 
     private static Task Unimplemented(HttpContext context, string message)

@@ -45,6 +45,9 @@ internal static partial class AgentGatewayLog
     [LoggerMessage(EventId = 2060, Level = LogLevel.Information, EventName = "TlsBufferReleaseUnavailable", Message = "AgentGateway:ReleaseTlsBuffers is on, but this runtime's TLS stack does not allow it (not Linux with libssl.so.3, or SslStream's internals changed); agent connections keep their TLS record buffers while idle.")]
     public static partial void TlsBufferReleaseUnavailable(ILogger logger);
 
+    [LoggerMessage(EventId = 2061, Level = LogLevel.Information, EventName = "HeaderBufferShrinkUnavailable", Message = "AgentGateway:ShrinkHeaderBuffers is on, but this Kestrel's HTTP/2 internals are not the ones it expects; agent connections keep Kestrel's 16 KiB header-encoding buffer.")]
+    public static partial void HeaderBufferShrinkUnavailable(ILogger logger);
+
     [LoggerMessage(EventId = 2050, Level = LogLevel.Warning, EventName = "EnrollForwardFailed", Message = "Forwarding an Enroll call to Asset failed: {Error}")]
     public static partial void EnrollForwardFailed(ILogger logger, string error);
 }
