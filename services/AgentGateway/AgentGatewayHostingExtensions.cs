@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -19,7 +20,7 @@ public static class AgentGatewayHostingExtensions
 
     /// <summary>
     /// Registers the agent gateway: its options (section <c>AgentGateway</c>), the Asset client, the trust material
-    /// loader and readiness check, the keepalive sweep, the drain on shutdown (GoAway), the native heap trim, the
+    /// loader and readiness check, the keepalive sweep, the drain on shutdown (GoAway), the native heap trim, Kestrel's trimming buffer pools, the
     /// decommission and configuration watches, and the agent endpoint hook (<see cref="AgentEndpoint.ServiceKey"/>).
     /// </summary>
     /// <param name="builder">The host's builder; <c>AddGrpc</c> is called if it was not.</param>
@@ -83,6 +84,15 @@ public static class AgentGatewayHostingExtensions
 
         // The host applies this to its agent endpoint; see AgentEndpoint.
         services.AddKeyedSingleton<Action<ListenOptions>>(AgentEndpoint.ServiceKey, (provider, _) => provider.GetRequiredService<AgentEndpointConfigurator>().Configure);
+
+        // Kestrel's buffer pools, trimmed to follow demand (decided here: Kestrel asks for its factory before options
+        // are bound; the validator rejects a negative interval).
+        var trimInterval = builder.Configuration.GetValue<TimeSpan?>($"{AgentGatewayOptions.Section}:{nameof(AgentGatewayOptions.MemoryPoolTrimInterval)}");
+        if ((trimInterval ?? new AgentGatewayOptions().MemoryPoolTrimInterval) > TimeSpan.Zero)
+        {
+            services.RemoveAll<IMemoryPoolFactory<byte>>();
+            services.AddSingleton<IMemoryPoolFactory<byte>, TrimmingMemoryPoolFactory>();
+        }
 
         // HTTP/2 keepalive under the application-level pings: a silent dead connection is closed by Kestrel too.
         services.AddOptions<KestrelServerOptions>().Configure(kestrel =>

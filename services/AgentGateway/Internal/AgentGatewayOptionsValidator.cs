@@ -88,6 +88,11 @@ internal sealed class AgentGatewayOptionsValidator : IValidateOptions<AgentGatew
             failures.Add($"AgentGateway:NativeHeapTrimInterval: {options.NativeHeapTrimInterval} is outside 00:00:00 (off) to 01:00:00.");
         }
 
+        if (options.MemoryPoolTrimInterval < TimeSpan.Zero || options.MemoryPoolTrimInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"AgentGateway:MemoryPoolTrimInterval: {options.MemoryPoolTrimInterval} is outside 00:00:00 (Kestrel's own pool) to 01:00:00.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
         void Positive(string setting, TimeSpan value)
