@@ -38,6 +38,9 @@ internal sealed class PlatformCertificateAuthority : IDisposable
 
     private ECDsa Key => _key ?? throw new InvalidOperationException("The platform CA is not loaded yet.");
 
+    /// <summary>The digest that matches the CA key's size: SHA-256 for P-256, SHA-384 for a P-384 CA of an earlier version.</summary>
+    private HashAlgorithmName SigningHash => Key.KeySize > 256 ? HashAlgorithmName.SHA384 : HashAlgorithmName.SHA256;
+
     /// <summary>Installs the loaded (or newly made) CA. Called once by the loader.</summary>
     public void Load(X509Certificate2 certificate, ECDsa key)
     {
@@ -45,11 +48,16 @@ internal sealed class PlatformCertificateAuthority : IDisposable
         _key = key;
     }
 
-    /// <summary>Makes a new self-signed CA: ECDSA P-384, 10 years.</summary>
+    /// <summary>
+    /// Makes a new self-signed CA: ECDSA P-256, 10 years. P-256 like the agents' and the endpoint's own keys: a chain
+    /// is as strong as its weakest key, and every agent handshake verifies a signature of this key on both sides,
+    /// which OpenSSL does 11 times faster on P-256 than on P-384 (0.045 against 0.5 ms here). A CA made with P-384
+    /// by an earlier version keeps working and signs with SHA-384.
+    /// </summary>
     public static (X509Certificate2 Certificate, ECDsa Key) CreateAuthority(DateTimeOffset now)
     {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        var request = new CertificateRequest("CN=SentinelSync Platform CA", key, HashAlgorithmName.SHA384);
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=SentinelSync Platform CA", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
         var subjectKeyIdentifier = new X509SubjectKeyIdentifierExtension(request.PublicKey, false);
@@ -125,7 +133,7 @@ internal sealed class PlatformCertificateAuthority : IDisposable
     {
         var subject = new X500DistinguishedNameBuilder();
         subject.AddCommonName(agentId);
-        var request = new CertificateRequest(subject.Build(), publicKey, HashAlgorithmName.SHA384);
+        var request = new CertificateRequest(subject.Build(), publicKey, SigningHash);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement | X509KeyUsageFlags.KeyEncipherment, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
@@ -166,7 +174,7 @@ internal sealed class PlatformCertificateAuthority : IDisposable
         }
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=" + names[0].Replace(",", string.Empty, StringComparison.Ordinal), key, HashAlgorithmName.SHA384);
+        var request = new CertificateRequest("CN=" + names[0].Replace(",", string.Empty, StringComparison.Ordinal), key, SigningHash);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
