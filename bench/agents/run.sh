@@ -218,13 +218,17 @@ read -r base_rss base_anon base_file base_shmem _ <<<"$(memory "$server_pid")"
 base_threads=$(threads "$server_pid")
 say "baseline: RSS $base_rss KiB (anon $base_anon, file $base_file), $base_threads threads"
 
-# 4. The fleet: K simulator processes, each with its share of the agents.
+# 4. The fleet: K simulator processes, each with its share of the agents. They share the server's two cores, so
+#    their own runtime overhead is kept out of its way: code generation as the agent's (AgentsBench.csproj: no
+#    tiering, no PGO), no thread-pool spinning (AgentsBench.csproj), and no W^X double mapping of code pages, which
+#    is only a harness setting (the agent and the server keep it). With W^X the simulators took 57 s of CPU for a
+#    10,000-agent reconnect, without it 42 s (bench/agents/experiments.md).
 per=$(((agents + processes - 1) / processes))
 connect_begin=$(date +%s.%N)
 for ((k = 0; k < processes; k++)); do
     first=$((k * per)) count=$((agents - k * per < per ? agents - k * per : per))
     ((count > 0)) || continue
-    DOTNET_TieredPGO=0 "$bench_bin" run --server "https://127.0.0.1:$agent_port" --work "$work" --first "$first" --count "$count" \
+    DOTNET_EnableWriteXorExecute=0 "$bench_bin" run --server "https://127.0.0.1:$agent_port" --work "$work" --first "$first" --count "$count" \
         --ramp "$ramp" --status "$work/run/sim-$k.json" >"$work/run/sim-$k.log" 2>&1 &
     sim_pids+=($!)
 done

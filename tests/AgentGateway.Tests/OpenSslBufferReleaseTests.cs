@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using SentinelSync.AgentGateway.Internal;
-using SentinelSync.Contracts.Agent.V1;
 
 namespace SentinelSync.AgentGateway.Tests;
 
@@ -83,13 +82,7 @@ public sealed class OpenSslBufferReleaseTests
 
             return next(connection);
         }));
-        var identity = await TestAgent.EnrollAsync(host);
-
-        var (agent, _) = await TestAgent.ConnectAsync(host, identity);
-        await using (agent)
-        {
-            await agent.SendAsync(new ConnectRequest { Heartbeat = new Heartbeat() });
-        }
+        await TestAgent.ConnectOnceAsync(host);
 
         Assert.NotEmpty(observed);
         Assert.All(observed, mode => Assert.Equal(expected, mode));

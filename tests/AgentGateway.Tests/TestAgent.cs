@@ -76,6 +76,17 @@ internal sealed class TestAgent : IAsyncDisposable
         return (agent, welcome.Welcome);
     }
 
+    /// <summary>One agent connection's life, for tests that observe it: enrolls, connects, sends a heartbeat and leaves.</summary>
+    public static async Task ConnectOnceAsync(GatewayHost host)
+    {
+        var identity = await EnrollAsync(host);
+        var (agent, _) = await ConnectAsync(host, identity);
+        await using (agent)
+        {
+            await agent.SendAsync(new ConnectRequest { Heartbeat = new Heartbeat() });
+        }
+    }
+
     public async Task SendAsync(ConnectRequest request) =>
         await _call.RequestStream.WriteAsync(request).WaitAsync(GatewayHost.Timeout);
 

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SentinelSync.AgentGateway.Internal;
-using SentinelSync.Contracts.Agent.V1;
 
 namespace SentinelSync.AgentGateway.Tests;
 
@@ -139,12 +138,7 @@ public sealed class TrimmingMemoryPoolTests
             pools.Enqueue(connection.Features.Get<IMemoryPoolFeature>()?.MemoryPool);
             return next(connection);
         }));
-        var identity = await TestAgent.EnrollAsync(host);
-        var (agent, _) = await TestAgent.ConnectAsync(host, identity);
-        await using (agent)
-        {
-            await agent.SendAsync(new ConnectRequest { Heartbeat = new Heartbeat() });
-        }
+        await TestAgent.ConnectOnceAsync(host);
 
         Assert.NotEmpty(pools);
         Assert.All(pools, pool => Assert.Equal(trimming, pool is TrimmingMemoryPool));
