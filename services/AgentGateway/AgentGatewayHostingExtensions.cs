@@ -20,8 +20,9 @@ public static class AgentGatewayHostingExtensions
 
     /// <summary>
     /// Registers the agent gateway: its options (section <c>AgentGateway</c>), the Asset client, the trust material
-    /// loader and readiness check, the keepalive sweep, the drain on shutdown (GoAway), the native heap trim, Kestrel's trimming buffer pools, the
-    /// decommission and configuration watches, and the agent endpoint hook (<see cref="AgentEndpoint.ServiceKey"/>).
+    /// loader and readiness check, the keepalive sweep, the drain on shutdown (GoAway), the native heap trim, the heap
+    /// compaction after connection waves, the trimming buffer pools for the process's Kestrel, the decommission and
+    /// configuration watches, and the agent endpoint hook (<see cref="AgentEndpoint.ServiceKey"/>).
     /// </summary>
     /// <param name="builder">The host's builder; <c>AddGrpc</c> is called if it was not.</param>
     public static WebApplicationBuilder AddAgentGateway(this WebApplicationBuilder builder)
@@ -78,6 +79,7 @@ public static class AgentGatewayHostingExtensions
         services.AddHostedService<KeepaliveSweep>();
         services.AddHostedService<AgentDrain>();
         services.AddHostedService<NativeHeapTrim>();
+        services.AddHostedService<HeapCompaction>();
         services.AddHostedService<AgentStateWatch>();
         services.AddHostedService(provider => provider.GetRequiredService<ConfigChangeWatch>());
         services.AddHealthChecks().AddCheck<AgentTrustHealthCheck>("agent-gateway-trust", tags: ["ready"]);

@@ -98,6 +98,13 @@ internal sealed class AgentGatewayOptions
     /// </summary>
     public TimeSpan MemoryPoolTrimInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The smallest wave of agent connections after which the managed heap is compacted once, when no new stream came
+    /// for 10 s (see <c>HeapCompaction</c>): a connect or reconnect wave leaves its garbage committed in the oldest
+    /// generation otherwise. Zero turns it off. Default 1,000.
+    /// </summary>
+    public int HeapCompactionMinWave { get; set; } = 1000;
+
     /// <summary>How often the trust material (server certificate) is fetched again once loaded. Default 1 hour.</summary>
     public TimeSpan TrustRefreshInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -93,6 +93,11 @@ internal sealed class AgentGatewayOptionsValidator : IValidateOptions<AgentGatew
             failures.Add($"AgentGateway:MemoryPoolTrimInterval: {options.MemoryPoolTrimInterval} is outside 00:00:00 (Kestrel's own pool) to 01:00:00.");
         }
 
+        if (options.HeapCompactionMinWave < 0)
+        {
+            failures.Add($"AgentGateway:HeapCompactionMinWave: {options.HeapCompactionMinWave} is negative; use 0 to turn the compaction off.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
         void Positive(string setting, TimeSpan value)

@@ -8,12 +8,17 @@ namespace SentinelSync.AgentGateway.Internal;
 internal sealed class AgentSessionRegistry
 {
     private readonly ConcurrentDictionary<string, AgentSession> _sessions = new(StringComparer.Ordinal);
+    private long _added;
 
     public int Count => _sessions.Count;
+
+    /// <summary>How many sessions were ever added (a counter of agent connections, for <see cref="HeapCompaction"/>).</summary>
+    public long Added => Interlocked.Read(ref _added);
 
     /// <summary>Adds a session; an older session of the same agent is cut with ABORTED.</summary>
     public void Add(AgentSession session)
     {
+        Interlocked.Increment(ref _added);
         var replaced = default(AgentSession);
         _sessions.AddOrUpdate(session.AgentId, session, (_, existing) =>
         {
