@@ -48,8 +48,12 @@ internal static partial class AgentGatewayLog
     [LoggerMessage(EventId = 2061, Level = LogLevel.Information, EventName = "HeaderBufferShrinkUnavailable", Message = "AgentGateway:ShrinkHeaderBuffers is on, but this Kestrel's HTTP/2 internals are not the ones it expects; agent connections keep Kestrel's 16 KiB header-encoding buffer.")]
     public static partial void HeaderBufferShrinkUnavailable(ILogger logger);
 
-    [LoggerMessage(EventId = 2062, Level = LogLevel.Information, EventName = "HeapCompacted", Message = "A wave of {Connections} agent connections is over: compacted the managed heap, {BeforeMiB} MiB committed before, {AfterMiB} MiB after, in {Milliseconds:F0} ms.")]
-    public static partial void HeapCompacted(ILogger logger, long connections, long beforeMiB, long afterMiB, double milliseconds);
+    [LoggerMessage(EventId = 2062, Level = LogLevel.Information, EventName = "HeapCompacted", Message = "Compacted the managed heap after {Wave}: {BeforeMiB} MiB committed before, {AfterMiB} MiB after, in {Milliseconds:F0} ms.")]
+    private static partial void HeapCompacted(ILogger logger, string wave, long beforeMiB, long afterMiB, double milliseconds);
+
+    /// <summary>Event 2062; <paramref name="connections"/> is negative for the compaction after start-up.</summary>
+    public static void HeapCompacted(ILogger logger, long connections, long beforeMiB, long afterMiB, double milliseconds) =>
+        HeapCompacted(logger, connections < 0 ? "start-up" : $"a wave of {connections} agent connections", beforeMiB, afterMiB, milliseconds);
 
     [LoggerMessage(EventId = 2050, Level = LogLevel.Warning, EventName = "EnrollForwardFailed", Message = "Forwarding an Enroll call to Asset failed: {Error}")]
     public static partial void EnrollForwardFailed(ILogger logger, string error);

@@ -7,7 +7,8 @@ namespace SentinelSync.AgentGateway.Internal;
 /// <summary>
 /// Once a wave of agent connections is over (at least <see cref="AgentGatewayOptions.HeapCompactionMinWave"/> new
 /// streams, then none for <see cref="QuietTicks"/> checks in a row), compacts the managed heap once and gives the
-/// freed memory back to the system.
+/// freed memory back to the system. Start-up counts as a wave: its garbage (migrations, models, the first requests'
+/// code paths) is given back at the first quiet moment too.
 /// </summary>
 /// <remarks>
 /// <para>A fleet connecting or reconnecting at once makes thousands of TLS handshakes and Hellos overlap; their
@@ -38,6 +39,7 @@ internal sealed class HeapCompaction : BackgroundService
     private long _compactedAt;
     private long _lastSeen;
     private int _quiet;
+    private bool _startedUp;
 
     public HeapCompaction(AgentSessionRegistry sessions, IOptions<AgentGatewayOptions> options, TimeProvider timeProvider, ILogger<HeapCompaction> logger)
         : this(sessions, options, timeProvider, logger, CheckInterval, CompactManagedHeap)
@@ -73,12 +75,13 @@ internal sealed class HeapCompaction : BackgroundService
             return false;
         }
 
-        if (++_quiet < QuietTicks || added - _compactedAt < _options.HeapCompactionMinWave)
+        if (++_quiet < QuietTicks || (_startedUp && added - _compactedAt < _options.HeapCompactionMinWave))
         {
             return false;
         }
 
-        var wave = added - _compactedAt;
+        var wave = _startedUp ? added - _compactedAt : -1;
+        _startedUp = true;
         var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
         var started = _timeProvider.GetTimestamp();
         _compact();
