@@ -80,6 +80,89 @@ public sealed class CancellationTests
         Assert.DoesNotContain(host.Logs.Entries, e => e.EventId.Id == 2101);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StreamingInputCall_HandlerReadsWithItsOwnToken_CancellingItEndsTheReadWithOrWithoutADeadline(bool deadline)
+    {
+        var readFailed = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var own = new CancellationTokenSource();
+        await using var host = await GrpcTestHost.StartAsync();
+        host.Script.ClientStreaming = async (requests, context) =>
+        {
+            var messages = 0;
+            try
+            {
+                while (await requests.MoveNext(own.Token))
+                {
+                    if (++messages == 1)
+                    {
+                        await own.CancelAsync();
+                    }
+                }
+            }
+            catch (OperationCanceledException ex)
+            {
+                readFailed.SetResult(ex);
+            }
+
+            return new StreamingInputCallResponse { AggregatedPayloadSize = messages };
+        };
+        var content = new DuplexContent();
+        var request = GrpcWire.Request(TestPaths.ClientStreaming, content);
+        if (deadline)
+        {
+            request.Headers.TryAddWithoutValidation("grpc-timeout", "1M");
+        }
+
+        var send = host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await content.SendAsync(GrpcWire.Frame(new StreamingInputCallRequest { Payload = ServiceScript.Zeros(10) }));
+
+        Assert.IsAssignableFrom<OperationCanceledException>(await readFailed.Task.WaitAsync(TestTimeouts.Call));
+        using var response = await send.WaitAsync(TestTimeouts.Call);
+        content.Complete();
+        var result = await GrpcResult.ReadAsync(response).WaitAsync(TestTimeouts.Call);
+        Assert.Equal(0, result.Status);
+    }
+
+    [Fact]
+    public async Task StreamingInputCall_HandlerReadsWithItsOwnTokenAndClientResets_ReadEnds()
+    {
+        var readFailed = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var own = new CancellationTokenSource();
+        await using var host = await GrpcTestHost.StartAsync();
+        host.Script.ClientStreaming = async (requests, context) =>
+        {
+            started.SetResult();
+            try
+            {
+                while (await requests.MoveNext(own.Token))
+                {
+                }
+            }
+            catch (Exception ex)
+            {
+                readFailed.SetResult(ex);
+                throw;
+            }
+
+            return new StreamingInputCallResponse();
+        };
+        using var cancel = new CancellationTokenSource();
+        var content = new DuplexContent();
+
+        var send = host.Client.SendAsync(GrpcWire.Request(TestPaths.ClientStreaming, content), HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        await content.SendAsync(GrpcWire.Frame(new StreamingInputCallRequest { Payload = ServiceScript.Zeros(10) }));
+        await started.Task.WaitAsync(TestTimeouts.Call);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send.WaitAsync(TestTimeouts.Call));
+
+        // The handler's own token never fired: the reset alone ended the read.
+        await readFailed.Task.WaitAsync(TestTimeouts.Call);
+        Assert.False(own.IsCancellationRequested);
+    }
+
     private static async Task WaitForLogAsync(GrpcTestHost host, int eventId)
     {
         using var timeout = new CancellationTokenSource(TestTimeouts.Call);

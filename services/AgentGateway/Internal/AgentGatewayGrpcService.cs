@@ -205,7 +205,9 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
         var acked = committed;
         try
         {
-            while (await reports.WaitToReadAsync(cancellationToken))
+            // Waits without the token: Connect completes the channel whenever the stream ends, cut or not; a wait with
+            // a cancelable token would allocate an operation that lives until the next heartbeat (see WriteAsync).
+            while (await reports.WaitToReadAsync(CancellationToken.None))
             {
                 var batch = new List<ConnectRequest>();
                 Drain(reports, batch, ref committed);
@@ -281,7 +283,11 @@ internal sealed class AgentGatewayGrpcService : AgentGatewayService.AgentGateway
     {
         try
         {
-            while (await session.Downstream.WaitToReadAsync(cancellationToken))
+            // Without the token: a cut completes the queue (AgentSession.Cut), which ends the wait. A wait with a
+            // cancelable token allocates an operation object instead of using the channel's reusable one, and it lives
+            // as long as the wait, tens of seconds on an idle stream: ten thousand of them a minute, promoted and dead
+            // in the collector's oldest generation.
+            while (await session.Downstream.WaitToReadAsync(CancellationToken.None))
             {
                 while (session.Downstream.TryRead(out var message))
                 {

@@ -35,14 +35,24 @@ internal sealed class RequestStreamReader<TRequest> : IAsyncStreamReader<TReques
             return False;
         }
 
-        // The call's token covers the deadline and a reset; the caller's token is honoured as well.
-        var callToken = _call.CancellationToken;
-        if (cancellationToken.CanBeCanceled && cancellationToken != callToken)
+        // A reset ends a read by itself; the deadline's token (TransportToken) and the caller's are honoured too. With
+        // both, they are linked for the read; with one, the read waits on that one alone. No linked token source for
+        // a call without a deadline: a long stream whose handler reads with its own token (the agent gateway's, one
+        // read per agent every heartbeat) would otherwise make one per message and keep it for as long as the read
+        // waits, seconds, long enough for the collector to promote it and find it dead in its oldest generation.
+        var transportToken = _call.TransportToken;
+        var readToken = transportToken;
+        if (cancellationToken.CanBeCanceled && cancellationToken != _call.CancellationToken)
         {
-            return _pendingRead = MoveNextLinkedAsync(callToken, cancellationToken);
+            if (transportToken.CanBeCanceled)
+            {
+                return _pendingRead = MoveNextLinkedAsync(transportToken, cancellationToken);
+            }
+
+            readToken = cancellationToken;
         }
 
-        var read = _call.ReadMessageAsync(_call.HttpContext.Request.BodyReader, _deserializer, _call.TransportToken);
+        var read = _call.ReadMessageAsync(_call.HttpContext.Request.BodyReader, _deserializer, readToken);
         if (read.IsCompletedSuccessfully)
         {
             return Complete(read.Result);
@@ -53,9 +63,9 @@ internal sealed class RequestStreamReader<TRequest> : IAsyncStreamReader<TReques
 
     private async Task<bool> MoveNextAsync(ValueTask<(bool Read, TRequest? Message)> read) => Complete(await read.ConfigureAwait(false)).Result;
 
-    private async Task<bool> MoveNextLinkedAsync(CancellationToken callToken, CancellationToken cancellationToken)
+    private async Task<bool> MoveNextLinkedAsync(CancellationToken transportToken, CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callToken, cancellationToken);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(transportToken, cancellationToken);
         var result = await _call.ReadMessageAsync(_call.HttpContext.Request.BodyReader, _deserializer, linked.Token).ConfigureAwait(false);
         return Complete(result).Result;
     }
