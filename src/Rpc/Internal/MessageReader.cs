@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Grpc.Net.Compression;
 
@@ -20,6 +21,12 @@ internal static class MessageReader
     /// <param name="decompressor">The provider named by the peer's <c>grpc-encoding</c>, or null for identity.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="RpcException">RESOURCE_EXHAUSTED for a message over the limit (before reading it), INTERNAL for a truncated or unreadable message.</exception>
+    /// <remarks>
+    /// Pooled state machine: a read of a long, mostly idle stream waits seconds for its message, long enough for its
+    /// state machine to be promoted by the collector; pooled, the next read of the stream reuses it instead of leaving
+    /// one dead object in the oldest generation per message. Every caller awaits the result once.
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<(bool Read, T? Message)> ReadAsync<T>(
         PipeReader reader,
         Func<DeserializationContext, T> deserializer,
