@@ -11,7 +11,7 @@
 # default server's rows (the reference rows show what the network hop costs on the same cores).
 # Environment: REQUESTS (default 30000), ROUNDS (default 5), WARMUP (default 10: seconds per case, run twice),
 # CONNECTIONS (default 8), STREAMS (default 16),
-# RESULTS (default bench/RESULTS.md: the file whose "## gateway" section is rewritten).
+# RESULTS (default bench/RESULTS.md: the file whose "## gateway" section is rewritten; "-" prints the section only).
 # Exit status: 0 when every ratio meets the target, 1 when one misses, 2 on a failure to measure.
 set -euo pipefail
 
@@ -201,10 +201,11 @@ for call, where, values, ratio, _ in rows:
     lines.append(f"| {call} | {where} | {statistics.median(values):,.0f} | {' / '.join(f'{v:,.0f}' for v in values)} | {'' if ratio is None else f'{ratio:.2f}'} |")
 lines += ["", f"**Target: gateway >= 0.6x direct requests/s: {'PASS' if ok else 'MISS'}**", ""]
 section = "\n".join(lines) + "\n"
-text = open(path).read() if os.path.exists(path) else "# Benchmark results\n\n"
-pattern = re.compile(r"^## gateway\n.*?(?=^## |\Z)", re.S | re.M)
-text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-open(path, "w").write(text)
+if path != "-":
+    text = open(path).read() if os.path.exists(path) else "# Benchmark results\n\n"
+    pattern = re.compile(r"^## gateway\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    open(path, "w").write(text)
 print(section)
 sys.exit(0 if ok else 1)
 PY
