@@ -28,14 +28,17 @@ internal sealed class AgentEndpointMiddleware
     private readonly EnrollForwardingClient _forwarding;
     private readonly ILogger<AgentEndpointMiddleware> _logger;
     private readonly bool _shrinkHeaderBuffers;
-    private int _shrinkChecked;
 
     public AgentEndpointMiddleware(RequestDelegate next, EnrollForwardingClient forwarding, IOptions<AgentGatewayOptions> options, ILogger<AgentEndpointMiddleware> logger)
     {
         _next = next;
         _forwarding = forwarding;
-        _shrinkHeaderBuffers = options.Value.ShrinkHeaderBuffers;
         _logger = logger;
+        _shrinkHeaderBuffers = options.Value.ShrinkHeaderBuffers && HeaderEncodingBufferShrink.IsAvailable;
+        if (options.Value.ShrinkHeaderBuffers && !HeaderEncodingBufferShrink.IsAvailable)
+        {
+            AgentGatewayLog.HeaderBufferShrinkUnavailable(logger);
+        }
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -60,9 +63,9 @@ internal sealed class AgentEndpointMiddleware
     /// <summary>A Connect stream holds its connection for hours: the connection gives back what it keeps only for bursts.</summary>
     private Task ConnectAsync(HttpContext context)
     {
-        if (_shrinkHeaderBuffers && !HeaderEncodingBufferShrink.TryShrink(context) && Interlocked.Exchange(ref _shrinkChecked, 1) == 0)
+        if (_shrinkHeaderBuffers)
         {
-            AgentGatewayLog.HeaderBufferShrinkUnavailable(_logger);
+            HeaderEncodingBufferShrink.TryShrink(context);
         }
 
         return _next(context);
